@@ -1,0 +1,141 @@
+package io.visitorprofiler.deploy.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.visitorprofiler.deploy.topics.TopicCatalog;
+import io.visitorprofiler.deploy.topics.TopicSpec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./vp up}, {@code status} and {@code down} for real: the broker and registry run as their
+ * own processes on free ports with their state in a temporary folder, so a developer's running
+ * stack is not touched.
+ */
+class LocalStackIT {
+  @TempDir static Path state;
+  private static int kafkaPort;
+  private static int controllerPort;
+  private static int registryPort;
+
+  record Result(int exitCode, String output) {}
+
+  @BeforeAll
+  static void ports() throws IOException {
+    kafkaPort = freePort();
+    controllerPort = freePort();
+    registryPort = freePort();
+  }
+
+  @AfterAll
+  static void alwaysStop() throws Exception {
+    vp("down");
+  }
+
+  @Test
+  void upStartsAReadyStackWithEveryTopicAndDownLeavesNothingBehind() throws Exception {
+    Result up = vp("up");
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    assertThat(up.output()).contains("local stack is ready").contains("demo-key");
+
+    TopicCatalog catalog = TopicCatalog.bundled(TopicCatalog.Overrides.NONE);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort))) {
+      Map<String, TopicDescription> topics =
+          admin
+              .describeTopics(catalog.topics().stream().map(TopicSpec::name).toList())
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS);
+      for (TopicSpec spec : catalog.topics()) {
+        assertThat(topics.get(spec.name()).partitions()).hasSize(spec.partitions());
+      }
+    }
+    HttpResponse<String> subjects =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7/subjects"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(subjects.statusCode()).isEqualTo(200);
+
+    Result status = vp("status");
+    assertThat(status.exitCode()).as(status.output()).isZero();
+    assertThat(status.output()).contains("kafka      running").contains("registry   running");
+
+    List<Long> pids = new ArrayList<>();
+    for (String name : List.of("kafka", "registry")) {
+      pids.add(Long.parseLong(Files.readString(state.resolve("run/" + name + ".pid")).trim()));
+    }
+    Result again = vp("up");
+    assertThat(again.output())
+        .contains("kafka already running")
+        .contains("registry already running");
+
+    Result down = vp("down");
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+          .as("process %d after down", pid)
+          .isFalse();
+    }
+    for (int port : List.of(kafkaPort, controllerPort, registryPort)) {
+      assertThat(listening(port)).as("port %d after down", port).isFalse();
+    }
+    assertThat(vp("status").exitCode()).isNotZero();
+  }
+
+  private static Result vp(String command) throws Exception {
+    Path script = Path.of(System.getProperty("vp.project.dir", "..")).resolve("vp");
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", script.toString(), command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("VP_STATE_DIR", state.toString());
+    env.put("VP_LOCAL_KAFKA_PORT", String.valueOf(kafkaPort));
+    env.put("VP_LOCAL_CONTROLLER_PORT", String.valueOf(controllerPort));
+    env.put("VP_LOCAL_REGISTRY_PORT", String.valueOf(registryPort));
+    env.keySet().removeIf(k -> k.startsWith("VP_KAFKA_"));
+    Process process = builder.start();
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(3, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("./vp " + command + " did not finish within 3 minutes");
+    }
+    return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.visitorprofiler.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+/**
+ * A client for the Confluent Schema Registry REST API (which Apicurio Registry also serves).
+ * Schemas by id and ids by schema are cached: each is looked up once per process. Connection errors
+ * and server errors are retried with a doubling back-off; every failure names the registry and the
+ * request.
+ */
+public final class SchemaRegistryClient implements SchemaRegistry {
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SchemaRegistryConfig config;
+  private final HttpClient http;
+  private final String authorization;
+  private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, Integer> registered = new ConcurrentHashMap<>();
+
+  private record SubjectSchema(String subject, Schema schema) {}
+
+  public SchemaRegistryClient(SchemaRegistryConfig config) {
+    this.config = config;
+    this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+    this.authorization =
+        config
+            .basicAuthUserInfo()
+            .map(
+                info ->
+                    "Basic "
+                        + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)))
+            .orElse(null);
+  }
+
+  @Override
+  public int register(String subject, Schema schema) {
+    return registered.computeIfAbsent(
+        new SubjectSchema(subject, schema),
+        key -> {
+          JsonNode answer =
+              send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+          int id = answer.path("id").asInt(-1);
+          if (id < 0) {
+            throw invalidAnswer("POST /subjects/" + subject + "/versions", answer);
+          }
+          schemasById.putIfAbsent(id, schema);
+          return id;
+        });
+  }
+
+  @Override
+  public int idOf(String subject, Schema schema) {
+    return registered.computeIfAbsent(
+        new SubjectSchema(subject, schema),
+        key -> {
+          JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+          int id = answer.path("id").asInt(-1);
+          if (id < 0) {
+            throw invalidAnswer("POST /subjects/" + subject, answer);
+          }
+          schemasById.putIfAbsent(id, schema);
+          return id;
+        });
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    return schemasById.computeIfAbsent(
+        id,
+        key -> {
+          String path = "/schemas/ids/" + id;
+          return parse(path, send("GET", path, null));
+        });
+  }
+
+  @Override
+  public RegisteredSchema latest(String subject) {
+    String path = "/subjects/" + encode(subject) + "/versions/latest";
+    JsonNode answer = send("GET", path, null);
+    Schema schema = parse(path, answer);
+    return new RegisteredSchema(
+        subject, answer.path("version").asInt(), answer.path("id").asInt(), schema);
+  }
+
+  @Override
+  public boolean isCompatible(String subject, Schema schema) {
+    String path = "/compatibility/subjects/" + encode(subject) + "/versions/latest";
+    JsonNode answer = send("POST", path, schemaBody(schema));
+    if (!answer.has("is_compatible")) {
+      throw invalidAnswer("POST " + path, answer);
+    }
+    return answer.get("is_compatible").asBoolean();
+  }
+
+  private JsonNode send(String method, String path, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(config.url() + path))
+            .timeout(config.requestTimeout())
+            .header("Accept", CONTENT_TYPE + ", application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (body != null) {
+      request.header("Content-Type", CONTENT_TYPE);
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    String what = method + " " + config.url() + path;
+    Duration backoff = config.retryBackoff();
+    SchemaRegistryException last = null;
+    for (int attempt = 0; attempt <= config.retries(); attempt++) {
+      if (attempt > 0) {
+        sleep(backoff, what);
+        backoff = backoff.multipliedBy(2);
+      }
+      try {
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() / 100 == 2) {
+          return JSON.readTree(response.body());
+        }
+        last = refused(what, response);
+        if (!last.retriable()) {
+          throw last;
+        }
+      } catch (IOException e) {
+        last =
+            new SchemaRegistryException(
+                "schema registry did not answer " + what + ": " + describe(e), 0, 0, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException("interrupted during " + what, 0, 0, e);
+      }
+    }
+    throw new SchemaRegistryException(
+        last.getMessage() + " (gave up after " + (config.retries() + 1) + " attempts)",
+        last.status(),
+        last.errorCode(),
+        last.getCause());
+  }
+
+  private static SchemaRegistryException refused(String what, HttpResponse<String> response) {
+    int errorCode = 0;
+    String message = response.body();
+    try {
+      JsonNode error = JSON.readTree(response.body());
+      errorCode = error.path("error_code").asInt(0);
+      message = error.path("message").asText(message);
+    } catch (IOException e) {
+      // not JSON: keep the body as the message
+    }
+    return new SchemaRegistryException(
+        "schema registry refused "
+            + what
+            + ": HTTP "
+            + response.statusCode()
+            + (errorCode == 0 ? "" : " error " + errorCode)
+            + ": "
+            + message,
+        response.statusCode(),
+        errorCode,
+        null);
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      message = e.getCause() != null ? String.valueOf(e.getCause()) : "";
+    }
+    return e.getClass().getSimpleName() + (message.isBlank() ? "" : " " + message);
+  }
+
+  private Schema parse(String path, JsonNode answer) {
+    JsonNode text = answer.get("schema");
+    if (text == null || !text.isTextual()) {
+      throw invalidAnswer("GET " + path, answer);
+    }
+    try {
+      return new Schema.Parser().parse(text.asText());
+    } catch (SchemaParseException e) {
+      throw new SchemaRegistryException(
+          "schema registry at " + config.url() + " returned an unreadable schema for " + path,
+          200,
+          0,
+          e);
+    }
+  }
+
+  private SchemaRegistryException invalidAnswer(String what, JsonNode answer) {
+    return new SchemaRegistryException(
+        "schema registry at " + config.url() + " answered " + what + " with " + answer,
+        200,
+        0,
+        null);
+  }
+
+  private static String schemaBody(Schema schema) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("schema", schema.toString());
+    return body.toString();
+  }
+
+  private static String encode(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static void sleep(Duration backoff, String what) {
+    try {
+      Thread.sleep(backoff.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchemaRegistryException("interrupted during " + what, 0, 0, e);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.visitorprofiler.schemas.registry;
+
+/**
+ * The registry refused a request or could not be reached. The message names the registry, the
+ * request and what went wrong.
+ */
+public final class SchemaRegistryException extends RuntimeException {
+  private final int status;
+  private final int errorCode;
+
+  public SchemaRegistryException(String message, int status, int errorCode, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+    this.errorCode = errorCode;
+  }
+
+  /** The HTTP status, or 0 when the registry did not answer. */
+  public int status() {
+    return status;
+  }
+
+  /** The registry's own error code (40401 subject not found, 42201 invalid schema), or 0. */
+  public int errorCode() {
+    return errorCode;
+  }
+
+  /** True when the registry did not answer or answered with a server error. */
+  public boolean retriable() {
+    return status == 0 || status >= 500 || status == 429;
+  }
+}
