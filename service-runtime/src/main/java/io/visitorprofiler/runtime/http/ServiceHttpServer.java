@@ -1,0 +1,112 @@
+package io.visitorprofiler.runtime.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.visitorprofiler.runtime.health.HealthStatus;
+import io.visitorprofiler.runtime.health.ServiceHealth;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of every service: Javalin on Jetty with virtual threads, JSON through Jackson,
+ * {@code /health/live}, {@code /health/ready}, Prometheus {@code /metrics}, JSON error bodies, and
+ * a request timer per route and status. Each resource adds its own routes.
+ */
+public final class ServiceHttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServiceHttpServer.class);
+
+  /** The JSON mapper of every service: ISO-8601 instants, no failure on empty beans. */
+  public static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  private final Javalin app;
+
+  private ServiceHttpServer(Javalin app) {
+    this.app = app;
+  }
+
+  public static ServiceHttpServer start(
+      String service,
+      HttpSettings settings,
+      ServiceHealth health,
+      PrometheusMeterRegistry metrics,
+      List<HttpRoutes> resources) {
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.concurrency.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.jetty.host = settings.host();
+              config.jetty.port = settings.port();
+              config.jsonMapper(new JavalinJackson(JSON, true));
+              config.requestLogger.http(
+                  (ctx, millis) ->
+                      Timer.builder("http.server.requests")
+                          .tag("method", ctx.method().name())
+                          .tag("route", route(ctx))
+                          .tag("status", String.valueOf(ctx.statusCode()))
+                          .register(metrics)
+                          .record(Duration.ofNanos((long) (millis * 1_000_000))));
+              config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+              config.routes.get(
+                  "/health/ready",
+                  ctx -> {
+                    Map<String, HealthStatus> checks = health.evaluate();
+                    boolean ready = ServiceHealth.allUp(checks);
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("status", ready ? "UP" : "DOWN");
+                    body.put("checks", checks);
+                    ctx.status(ready ? 200 : 503).json(body);
+                  });
+              config.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
+              resources.forEach(r -> r.addTo(config.routes));
+              config.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> ctx.status(e.getStatus()).json(ApiError.of(e.getMessage())));
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error("{} {} failed", ctx.method(), route(ctx), e);
+                    ctx.status(500).json(ApiError.of("internal error"));
+                  });
+            });
+    app.start();
+    log.info("{} listening on http://{}:{}", service, settings.host(), app.port());
+    return new ServiceHttpServer(app);
+  }
+
+  private static String route(io.javalin.http.Context ctx) {
+    try {
+      return ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}
