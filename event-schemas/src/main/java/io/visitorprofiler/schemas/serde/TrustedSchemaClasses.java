@@ -5,15 +5,16 @@ import org.apache.avro.util.ClassSecurityValidator;
 /**
  * Avro 1.12 refuses to instantiate classes it has not been told to trust. Our generated classes are
  * trusted here, in addition to whatever the process already trusts; nothing from a schema written
- * by someone else is.
+ * by someone else is. The serdes install it; so must code that builds records with defaulted enum
+ * fields before any serde is loaded.
  */
-final class TrustedSchemaClasses {
+public final class TrustedSchemaClasses {
   private static final String PACKAGE = "io.visitorprofiler.schemas.";
   private static boolean installed;
 
   private TrustedSchemaClasses() {}
 
-  static synchronized void install() {
+  public static synchronized void install() {
     if (installed) {
       return;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.SampleRecords;
 import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.registry.InMemorySchemaRegistry;
 import io.visitorprofiler.schemas.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -143,7 +144,7 @@ class AvroSerdeTest {
           "vp.segment-changes.v1",
           writer.serialize("vp.segment-changes.v1", SampleRecords.entered("v-" + i)));
     }
-    assertThat(registry.lookups).isEqualTo(1);
+    assertThat(registry.lookups()).isEqualTo(1);
   }
 
   private AvroSerializer<SpecificRecord> serializer() {

@@ -1,8 +1,5 @@
-package io.visitorprofiler.schemas.serde;
+package io.visitorprofiler.schemas.registry;
 
-import io.visitorprofiler.schemas.registry.RegisteredSchema;
-import io.visitorprofiler.schemas.registry.SchemaRegistry;
-import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,11 +7,14 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 
-/** A registry held in memory, to unit-test serdes in isolation; integration tests use Apicurio. */
-final class InMemorySchemaRegistry implements SchemaRegistry {
+/**
+ * A registry held in one process's memory: for unit tests (TopologyTestDriver, serdes in isolation)
+ * and single-process tools. Services and integration tests use a real registry.
+ */
+public final class InMemorySchemaRegistry implements SchemaRegistry {
   private final List<Schema> schemas = new ArrayList<>();
   private final Map<String, List<Integer>> subjects = new HashMap<>();
-  int lookups;
+  private int lookups;
 
   @Override
   public synchronized int register(String subject, Schema schema) {
@@ -37,6 +37,11 @@ final class InMemorySchemaRegistry implements SchemaRegistry {
       throw new SchemaRegistryException("schema not found under " + subject, 404, 40403, null);
     }
     return id;
+  }
+
+  /** How many times a schema was looked up by id (a client that caches asks once per id). */
+  public synchronized int lookups() {
+    return lookups;
   }
 
   @Override

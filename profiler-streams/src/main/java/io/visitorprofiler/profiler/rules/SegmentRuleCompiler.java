@@ -1,0 +1,178 @@
+package io.visitorprofiler.profiler.rules;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.navigation.CelNavigableExpr;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import io.visitorprofiler.schemas.SegmentDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Compiles segment conditions (CEL) against the declared profile shape, so a misspelt field or a
+ * wrong type is refused with its position before the rule reaches the stream, and records which
+ * fields each rule reads and which time thresholds it tests.
+ */
+public final class SegmentRuleCompiler {
+  private static final Set<String> COMPARISONS =
+      Set.of("_<_", "_<=_", "_>_", "_>=_", "_==_", "_!=_");
+  private static final String VARIABLE = "visitor";
+
+  private final CelCompiler compiler;
+  private final CelRuntime runtime;
+
+  public SegmentRuleCompiler() {
+    compiler =
+        CelCompilerFactory.standardCelCompilerBuilder()
+            .setTypeProvider(VisitorCelTypes.INSTANCE)
+            .addVar(VARIABLE, VisitorCelTypes.INSTANCE.visitor())
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addLibraries(CelExtensions.strings())
+            .setResultType(SimpleType.BOOL)
+            .build();
+    runtime =
+        CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
+  }
+
+  /** Compiles a definition's condition. */
+  public SegmentRule compile(SegmentDefinition definition) throws RuleCompileException {
+    CelAbstractSyntaxTree ast = check(definition.getCondition());
+    CelRuntime.Program program;
+    try {
+      program = runtime.createProgram(ast);
+    } catch (dev.cel.common.CelException e) {
+      throw new RuleCompileException(
+          e.getMessage(), List.of(new RuleCompileException.Problem(1, 1, e.getMessage())));
+    }
+    CelNavigableExpr root = CelNavigableAst.fromAst(ast).getRoot();
+    return new SegmentRule(definition, program, reads(root), thresholds(root));
+  }
+
+  /** Checks a condition without building a rule: for validating drafts. */
+  public void validate(String condition) throws RuleCompileException {
+    check(condition);
+  }
+
+  private CelAbstractSyntaxTree check(String condition) throws RuleCompileException {
+    if (condition == null || condition.isBlank()) {
+      throw new RuleCompileException(
+          "the condition is empty",
+          List.of(new RuleCompileException.Problem(1, 1, "empty condition")));
+    }
+    try {
+      return compiler.compile(condition).getAst();
+    } catch (CelValidationException e) {
+      List<RuleCompileException.Problem> problems = new ArrayList<>();
+      for (CelIssue issue : e.getErrors()) {
+        problems.add(
+            new RuleCompileException.Problem(
+                issue.getSourceLocation().getLine(),
+                issue.getSourceLocation().getColumn() + 1,
+                issue.getMessage()));
+      }
+      throw new RuleCompileException(e.getMessage(), problems);
+    }
+  }
+
+  private static long reads(CelNavigableExpr root) {
+    long mask = 0;
+    for (CelNavigableExpr node : root.allNodes().toList()) {
+      CelExpr expr = node.expr();
+      boolean endOfChain = !isOperandOfSelect(node);
+      if (expr.getKind() == CelExpr.ExprKind.Kind.IDENT
+          && expr.ident().name().equals(VARIABLE)
+          && endOfChain) {
+        return FieldMask.ALL; // the whole visitor is used as a value
+      }
+      if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT && endOfChain) {
+        Optional<String> path = visitorPath(expr);
+        if (path.isPresent()) {
+          mask |= maskOf(path.get());
+        }
+      }
+    }
+    return mask;
+  }
+
+  private static boolean isOperandOfSelect(CelNavigableExpr node) {
+    Optional<CelNavigableExpr> parent = node.parent();
+    return parent.isPresent()
+        && parent.get().expr().getKind() == CelExpr.ExprKind.Kind.SELECT
+        && parent.get().expr().select().operand().id() == node.expr().id();
+  }
+
+  /** {@code visitor.cart.value} gives {@code cart.value}; anything not rooted at visitor, empty. */
+  private static Optional<String> visitorPath(CelExpr select) {
+    StringBuilder path = new StringBuilder();
+    CelExpr current = select;
+    while (current.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+      path.insert(0, path.isEmpty() ? current.select().field() : current.select().field() + ".");
+      current = current.select().operand();
+    }
+    boolean rooted =
+        current.getKind() == CelExpr.ExprKind.Kind.IDENT && current.ident().name().equals(VARIABLE);
+    return rooted ? Optional.of(path.toString()) : Optional.empty();
+  }
+
+  private static long maskOf(String path) {
+    Optional<ProfileField> field = ProfileField.byPath(path);
+    if (field.isPresent()) {
+      return field.get().bit();
+    }
+    long mask = 0; // a whole group used as a value, such as visitor.cart
+    for (ProfileField f : ProfileField.values()) {
+      if (f.path().startsWith(path + ".")) {
+        mask |= f.bit();
+      }
+    }
+    return mask;
+  }
+
+  private static List<TimeThreshold> thresholds(CelNavigableExpr root) {
+    List<TimeThreshold> thresholds = new ArrayList<>();
+    for (CelNavigableExpr node : root.allNodes().toList()) {
+      CelExpr expr = node.expr();
+      if (expr.getKind() != CelExpr.ExprKind.Kind.CALL
+          || !COMPARISONS.contains(expr.call().function())
+          || expr.call().args().size() != 2) {
+        continue;
+      }
+      CelExpr left = expr.call().args().get(0);
+      CelExpr right = expr.call().args().get(1);
+      threshold(left, right).or(() -> threshold(right, left)).ifPresent(thresholds::add);
+    }
+    return thresholds;
+  }
+
+  private static Optional<TimeThreshold> threshold(CelExpr fieldSide, CelExpr constantSide) {
+    if (fieldSide.getKind() != CelExpr.ExprKind.Kind.SELECT
+        || constantSide.getKind() != CelExpr.ExprKind.Kind.CONSTANT) {
+      return Optional.empty();
+    }
+    Optional<ProfileField> field = visitorPath(fieldSide).flatMap(ProfileField::byPath);
+    if (field.isEmpty() || !field.get().timeDependent()) {
+      return Optional.empty();
+    }
+    CelConstant constant = constantSide.constant();
+    return switch (constant.getKind()) {
+      case INT64_VALUE -> Optional.of(new TimeThreshold(field.get(), constant.int64Value()));
+      case UINT64_VALUE ->
+          Optional.of(new TimeThreshold(field.get(), constant.uint64Value().longValue()));
+      case DOUBLE_VALUE ->
+          Optional.of(new TimeThreshold(field.get(), (long) Math.ceil(constant.doubleValue())));
+      default -> Optional.empty();
+    };
+  }
+}

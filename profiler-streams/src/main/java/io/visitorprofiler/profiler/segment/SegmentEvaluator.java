@@ -1,0 +1,231 @@
+package io.visitorprofiler.profiler.segment;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.visitorprofiler.profiler.profile.ProfileSettings;
+import io.visitorprofiler.profiler.profile.ProfileView;
+import io.visitorprofiler.profiler.rules.SegmentRule;
+import io.visitorprofiler.profiler.rules.TimeThreshold;
+import io.visitorprofiler.schemas.Membership;
+import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.Transition;
+import io.visitorprofiler.schemas.VisitorProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides a visitor's segment memberships: runs only the rules that read a changed field, applies
+ * the minimum dwell before an exit, drops memberships of segments that no longer exist, and
+ * computes when time alone may next change an outcome.
+ */
+public final class SegmentEvaluator {
+  private static final Logger log = LoggerFactory.getLogger(SegmentEvaluator.class);
+
+  /** What an evaluation decided. */
+  public record Outcome(List<SegmentTransition> transitions, Instant nextCheckAt) {}
+
+  private final ProfileSettings settings;
+  private final Duration defaultMinDwell;
+  private final Duration fallbackTick;
+  private final Counter evaluations;
+  private final Counter ruleErrors;
+
+  /**
+   * @param defaultMinDwell minimum time in a segment before an EXITED, unless the segment sets its
+   *     own
+   * @param fallbackTick how often a time-dependent rule without a constant threshold is re-checked
+   *     while it can change
+   */
+  public SegmentEvaluator(
+      ProfileSettings settings,
+      Duration defaultMinDwell,
+      Duration fallbackTick,
+      MeterRegistry metrics) {
+    this.settings = settings;
+    this.defaultMinDwell = defaultMinDwell;
+    this.fallbackTick = fallbackTick;
+    this.evaluations = metrics.counter("profiler.rule.evaluations");
+    this.ruleErrors = metrics.counter("profiler.rule.errors");
+  }
+
+  /**
+   * Evaluates at {@code now}, updating the profile's memberships in place.
+   *
+   * @param changed the {@link io.visitorprofiler.profiler.rules.FieldMask} of fields that changed
+   * @param recheckMembers also re-run the rules of current memberships (a timer, where a deferred
+   *     exit may be due)
+   */
+  public Outcome evaluate(
+      VisitorProfile profile,
+      SegmentRuleBook.Snapshot rules,
+      SegmentRuleBook book,
+      long changed,
+      Instant now,
+      boolean recheckMembers) {
+    List<SegmentTransition> transitions = new ArrayList<>();
+    Map<String, Membership> members = new HashMap<>();
+    for (Membership m : profile.getMemberships()) {
+      members.put(m.getSegmentId(), m);
+    }
+    List<Membership> kept = new ArrayList<>();
+    Map<String, Object> view = null;
+    long nowMillis = now.toEpochMilli();
+    Instant checkedAt = profile.getRulesCheckedAt();
+
+    for (SegmentRule rule : rules.rulesOf(profile.getSiteId())) {
+      Membership membership = members.remove(rule.segmentId());
+      boolean run =
+          (rule.reads() & changed) != 0
+              || (recheckMembers && membership != null)
+              || (membership != null && membership.getVersion() != rule.version())
+              || savedSince(rule, checkedAt);
+      if (!run) {
+        if (membership != null) {
+          kept.add(membership);
+        }
+        continue;
+      }
+      if (view == null) {
+        view = ProfileView.of(profile, nowMillis, settings);
+      }
+      boolean matches = matches(rule, view, profile);
+      if (matches && membership == null) {
+        kept.add(new Membership(rule.segmentId(), rule.version(), now));
+        transitions.add(transition(rule, Transition.ENTERED));
+      } else if (matches) {
+        membership.setVersion(rule.version());
+        kept.add(membership);
+      } else if (membership != null) {
+        if (nowMillis - membership.getEnteredAt().toEpochMilli()
+            >= minDwell(rule.definition()).toMillis()) {
+          transitions.add(transition(rule, Transition.EXITED));
+        } else {
+          kept.add(membership); // exit deferred until the minimum dwell has passed
+        }
+      }
+    }
+    // Whatever is left belongs to segments that were deleted, disabled or moved to another site.
+    for (Membership gone :
+        members.values().stream()
+            .sorted((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()))
+            .toList()) {
+      Optional<SegmentDefinition> last = book.retired(gone.getSegmentId());
+      transitions.add(
+          new SegmentTransition(
+              gone.getSegmentId(),
+              last.map(SegmentDefinition::getName).orElse(gone.getSegmentId()),
+              last.map(SegmentDefinition::getVersion).orElse(gone.getVersion()),
+              last.map(SegmentDefinition::getPriority).orElse(0),
+              Transition.EXITED,
+              null));
+    }
+    kept.sort((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()));
+    profile.setMemberships(kept);
+    if (checkedAt == null || now.isAfter(checkedAt)) {
+      profile.setRulesCheckedAt(now);
+    }
+    return new Outcome(transitions, nextCheck(profile, rules, nowMillis));
+  }
+
+  /** A rule saved after the visitor's last evaluation has never seen this visitor. */
+  private static boolean savedSince(SegmentRule rule, Instant checkedAt) {
+    return checkedAt == null || rule.definition().getUpdatedAt().isAfter(checkedAt);
+  }
+
+  private boolean matches(SegmentRule rule, Map<String, Object> view, VisitorProfile profile) {
+    evaluations.increment();
+    try {
+      return rule.matches(view);
+    } catch (Exception e) {
+      // A rule that fails on a profile (a missing map key, say) does not match; never a crash.
+      ruleErrors.increment();
+      log.debug(
+          "segment {} failed on a profile of site {}: {}",
+          rule.segmentId(),
+          profile.getSiteId(),
+          e.getMessage());
+      return false;
+    }
+  }
+
+  private Duration minDwell(SegmentDefinition definition) {
+    Integer own = definition.getMinDwellSeconds();
+    return own == null ? defaultMinDwell : Duration.ofSeconds(own);
+  }
+
+  private static SegmentTransition transition(SegmentRule rule, Transition direction) {
+    SegmentDefinition d = rule.definition();
+    return new SegmentTransition(
+        rule.segmentId(), d.getName(), rule.version(), rule.priority(), direction, rule);
+  }
+
+  /** The earliest moment after {@code now} at which time alone can change an outcome. */
+  private Instant nextCheck(VisitorProfile p, SegmentRuleBook.Snapshot rules, long now) {
+    long lastSeen = p.getLastSeen().toEpochMilli();
+    long offlineAt = lastSeen + settings.onlineWindow().toMillis();
+    long next = Long.MAX_VALUE;
+    boolean timeRules = false;
+    for (SegmentRule rule : rules.rulesOf(p.getSiteId())) {
+      if (!rule.timeDependent()) {
+        continue;
+      }
+      timeRules = true;
+      if (rule.thresholds().isEmpty()) {
+        next = earliest(next, now + fallbackTick.toMillis(), now);
+      }
+      for (TimeThreshold threshold : rule.thresholds()) {
+        long base;
+        boolean freezesOffline = true;
+        switch (threshold.field()) {
+          case VISIT_SECONDS_ON_SITE -> base = p.getVisit().getStartedAt().toEpochMilli();
+          case VISIT_SECONDS_ON_PAGE -> {
+            Instant since = p.getVisit().getCurrentPageSince();
+            base = since == null ? -1 : since.toEpochMilli();
+          }
+          case CART_IDLE_SECONDS -> {
+            Instant updated = p.getCart().getUpdatedAt();
+            base =
+                updated == null || p.getCart().getItems().isEmpty() ? -1 : updated.toEpochMilli();
+            freezesOffline = false;
+          }
+          default -> base = -1;
+        }
+        if (base < 0) {
+          continue;
+        }
+        // Integer seconds: ">= t" turns at base + t s, "> t" at base + (t + 1) s.
+        for (long candidate :
+            new long[] {
+              base + threshold.seconds() * 1000, base + (threshold.seconds() + 1) * 1000
+            }) {
+          if (!freezesOffline || candidate <= offlineAt) {
+            next = earliest(next, candidate, now);
+          }
+        }
+      }
+    }
+    if (timeRules) {
+      next = earliest(next, offlineAt, now); // `online` turns false; time on site/page freezes
+    }
+    for (Membership m : p.getMemberships()) {
+      Optional<SegmentRule> rule = rules.rule(m.getSegmentId());
+      if (rule.isPresent()) {
+        long dwellEnds =
+            m.getEnteredAt().toEpochMilli() + minDwell(rule.get().definition()).toMillis();
+        next = earliest(next, dwellEnds, now);
+      }
+    }
+    return next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next);
+  }
+
+  private static long earliest(long current, long candidate, long now) {
+    return candidate > now && candidate < current ? candidate : current;
+  }
+}

@@ -1,0 +1,348 @@
+package io.visitorprofiler.profiler.topology;
+
+import io.visitorprofiler.profiler.profile.ProfileSettings;
+import io.visitorprofiler.profiler.profile.ProfileUpdater;
+import io.visitorprofiler.profiler.rules.FieldMask;
+import io.visitorprofiler.profiler.segment.SegmentChangeFactory;
+import io.visitorprofiler.profiler.segment.SegmentEvaluator;
+import io.visitorprofiler.profiler.segment.SegmentRuleBook;
+import io.visitorprofiler.profiler.segment.SegmentTransition;
+import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.ChatEvent;
+import io.visitorprofiler.schemas.ClickstreamEvent;
+import io.visitorprofiler.schemas.Consent;
+import io.visitorprofiler.schemas.ErasureRequest;
+import io.visitorprofiler.schemas.EventContext;
+import io.visitorprofiler.schemas.Membership;
+import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.Transition;
+import io.visitorprofiler.schemas.VisitorProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Keeps one profile per visitor and emits a segment change for every real transition.
+ *
+ * <p>Time is the visitor's event time. Before an event is applied, the visitor's due timers up to
+ * that event are fired at their due times, so the outcome does not depend on when the wall-clock
+ * punctuator happened to run; the punctuator fires the timers of visitors who send nothing more,
+ * and re-evaluates online visitors when the segment definitions change.
+ */
+final class VisitorProcessor implements Processor<String, Object, String, SegmentChange> {
+  /** At most this many due timers per punctuation, so one punctuation stays short. */
+  static final int TIMERS_PER_TICK = 10_000;
+
+  private final SegmentRuleBook book;
+  private final ProfileSettings settings;
+  private final ProfileUpdater updater;
+  private final SegmentEvaluator evaluator;
+  private final Duration timerInterval;
+  private final ProfilerMetrics metrics;
+
+  private ProcessorContext<String, SegmentChange> context;
+  private org.apache.kafka.streams.state.KeyValueStore<String, VisitorProfile> profiles;
+  private TimerIndex timers;
+  private OnlineIndex online;
+  private long rulesVersionSeen = -1;
+
+  VisitorProcessor(
+      SegmentRuleBook book,
+      ProfileSettings settings,
+      SegmentEvaluator evaluator,
+      Duration timerInterval,
+      ProfilerMetrics metrics) {
+    this.book = book;
+    this.settings = settings;
+    this.updater = new ProfileUpdater(settings);
+    this.evaluator = evaluator;
+    this.timerInterval = timerInterval;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SegmentChange> context) {
+    this.context = context;
+    this.profiles = context.getStateStore(ProfilerTopology.PROFILES_STORE);
+    this.timers = new TimerIndex(context.getStateStore(ProfilerTopology.TIMERS_STORE));
+    this.online = new OnlineIndex(context.getStateStore(ProfilerTopology.ONLINE_STORE));
+    context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
+  }
+
+  @Override
+  public void process(Record<String, Object> record) {
+    switch (record.value()) {
+      case ClickstreamEvent e -> {
+        metrics.clickstreamEvents.increment();
+        onEvent(
+            e.getVisitorId(),
+            e.getSiteId(),
+            e.getEventId(),
+            e.getEventTime(),
+            e.getContext(),
+            e.getPayload(),
+            (p, at) -> updater.apply(p, e, at));
+      }
+      case ChatEvent e -> {
+        metrics.chatEvents.increment();
+        onEvent(
+            e.getVisitorId(),
+            e.getSiteId(),
+            e.getEventId(),
+            e.getEventTime(),
+            e.getContext(),
+            e.getPayload(),
+            (p, at) -> updater.apply(p, e, at));
+      }
+      case ErasureRequest r -> {
+        metrics.erasures.increment();
+        erase(r.getVisitorId(), ChangeCause.ERASURE, r.getRequestedAt());
+      }
+      case null -> metrics.skipped("null-value");
+      default -> metrics.skipped("unknown-type");
+    }
+  }
+
+  @FunctionalInterface
+  private interface Update {
+    long apply(VisitorProfile profile, Instant at);
+  }
+
+  private void onEvent(
+      String visitorId,
+      String siteId,
+      String eventId,
+      Instant eventTime,
+      EventContext eventContext,
+      Object payload,
+      Update update) {
+    if (eventContext != null
+        && eventContext.getDevice() != null
+        && eventContext.getDevice().getBot()) {
+      metrics.skipped("bot");
+      return;
+    }
+    boolean optOut =
+        eventContext != null
+            && eventContext.getPrivacy() != null
+            && eventContext.getPrivacy().getOptedOut();
+    if (optOut || (payload instanceof Consent consent && !consent.getProfiling())) {
+      optOut(visitorId, siteId, eventTime);
+      return;
+    }
+    if (eventContext != null
+        && eventContext.getPrivacy() != null
+        && (eventContext.getPrivacy().getDoNotTrack()
+            || eventContext.getPrivacy().getGlobalPrivacyControl())) {
+      metrics.skipped("do-not-track");
+      return;
+    }
+    VisitorProfile profile = profiles.get(visitorId);
+    if (profile != null && !profile.getProfilingAllowed()) {
+      if (!(payload instanceof Consent)) {
+        metrics.skipped("opted-out");
+        return;
+      }
+      forget(profile); // consent given again: start from an empty profile
+      profile = null;
+    }
+    Instant before = profile == null ? null : profile.getNextCheckAt();
+    Instant at;
+    if (profile == null) {
+      at = eventTime;
+      profile = ProfileUpdater.newProfile(visitorId, siteId, at);
+    } else {
+      // A visitor's clock never runs backwards: a late event counts at the latest time seen.
+      at = eventTime.isAfter(profile.getLastSeen()) ? eventTime : profile.getLastSeen();
+      if (!catchUp(profile, at)) {
+        timers.reschedule(visitorId, before, null);
+        profile = ProfileUpdater.newProfile(visitorId, siteId, at);
+        before = null;
+      }
+    }
+    long changed = update.apply(profile, at);
+    evaluateAndEmit(profile, changed, at, ChangeCause.EVENT, eventId, false);
+    save(profile, before, at);
+  }
+
+  /**
+   * Fires the visitor's timers due up to {@code until}, each at its own due time. Returns false
+   * when the visitor was evicted on the way (idle past retention).
+   */
+  private boolean catchUp(VisitorProfile profile, Instant until) {
+    while (profile.getNextCheckAt() != null && !profile.getNextCheckAt().isAfter(until)) {
+      Instant due = profile.getNextCheckAt();
+      metrics.timersFired.increment();
+      if (!due.isBefore(profile.getLastSeen().plus(settings.retention()))) {
+        exitAll(profile, ChangeCause.TIMER, due);
+        forget(profile);
+        return false;
+      }
+      evaluateAndEmit(
+          profile,
+          FieldMask.TIME_DEPENDENT,
+          due,
+          ChangeCause.TIMER,
+          profile.getLastEventId(),
+          true);
+      if (profile.getNextCheckAt() != null && !profile.getNextCheckAt().isAfter(due)) {
+        profile.setNextCheckAt(null); // guards against a schedule that would not advance
+      }
+    }
+    return true;
+  }
+
+  private void evaluateAndEmit(
+      VisitorProfile profile,
+      long changed,
+      Instant at,
+      ChangeCause cause,
+      String causeEventId,
+      boolean recheckMembers) {
+    SegmentRuleBook.Snapshot rules = book.snapshot();
+    SegmentEvaluator.Outcome outcome =
+        evaluator.evaluate(profile, rules, book, changed, at, recheckMembers);
+    emit(profile, outcome.transitions(), rules, cause, causeEventId, at);
+    profile.setNextCheckAt(nextCheck(profile, outcome.nextCheckAt(), at));
+  }
+
+  /** The rules' next check, or the moment the visitor goes offline or is evicted. */
+  private Instant nextCheck(VisitorProfile profile, Instant rulesNext, Instant now) {
+    Instant offline = profile.getLastSeen().plus(settings.onlineWindow());
+    Instant evict = profile.getLastSeen().plus(settings.retention());
+    Instant next = evict;
+    if (offline.isAfter(now) && offline.isBefore(next)) {
+      next = offline;
+    }
+    if (rulesNext != null && rulesNext.isBefore(next)) {
+      next = rulesNext;
+    }
+    return next;
+  }
+
+  private void emit(
+      VisitorProfile profile,
+      List<SegmentTransition> transitions,
+      SegmentRuleBook.Snapshot rules,
+      ChangeCause cause,
+      String causeEventId,
+      Instant at) {
+    if (transitions.isEmpty()) {
+      return;
+    }
+    Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    for (SegmentChange change :
+        SegmentChangeFactory.build(
+            profile, transitions, rules, cause, causeEventId, at, emittedAt)) {
+      (change.getTransition() == Transition.ENTERED ? metrics.entered : metrics.exited).increment();
+      context.forward(new Record<>(change.getVisitorId(), change, at.toEpochMilli()));
+    }
+  }
+
+  private void save(VisitorProfile profile, Instant previousDue, Instant now) {
+    profiles.put(profile.getVisitorId(), profile);
+    timers.reschedule(profile.getVisitorId(), previousDue, profile.getNextCheckAt());
+    if (profile.getLastSeen().plus(settings.onlineWindow()).isAfter(now)) {
+      online.online(
+          profile.getSiteId(), profile.getVisitorId(), profile.getLastSeen().toEpochMilli());
+    } else {
+      online.offline(profile.getSiteId(), profile.getVisitorId());
+    }
+  }
+
+  /** Removes every trace of a profile from this task's state (tombstones in the changelogs). */
+  private void forget(VisitorProfile profile) {
+    profiles.delete(profile.getVisitorId());
+    timers.reschedule(profile.getVisitorId(), profile.getNextCheckAt(), null);
+    online.offline(profile.getSiteId(), profile.getVisitorId());
+  }
+
+  private void exitAll(VisitorProfile profile, ChangeCause cause, Instant at) {
+    List<SegmentTransition> exits = new ArrayList<>();
+    SegmentRuleBook.Snapshot rules = book.snapshot();
+    for (Membership m : profile.getMemberships()) {
+      var rule = rules.rule(m.getSegmentId());
+      exits.add(
+          new SegmentTransition(
+              m.getSegmentId(),
+              rule.map(r -> r.definition().getName())
+                  .or(() -> book.retired(m.getSegmentId()).map(d -> d.getName()))
+                  .orElse(m.getSegmentId()),
+              m.getVersion(),
+              rule.map(r -> r.priority()).orElse(0),
+              Transition.EXITED,
+              rule.orElse(null)));
+    }
+    profile.setMemberships(new ArrayList<>());
+    emit(profile, exits, rules, cause, profile.getLastEventId(), at);
+  }
+
+  private void erase(String visitorId, ChangeCause cause, Instant at) {
+    VisitorProfile profile = profiles.get(visitorId);
+    if (profile == null) {
+      return;
+    }
+    exitAll(profile, cause, at.isAfter(profile.getLastSeen()) ? at : profile.getLastSeen());
+    forget(profile);
+  }
+
+  /** Erases the visitor and remembers only that they opted out, until retention passes. */
+  private void optOut(String visitorId, String siteId, Instant at) {
+    metrics.skipped("opted-out");
+    erase(visitorId, ChangeCause.ERASURE, at);
+    VisitorProfile marker = ProfileUpdater.newProfile(visitorId, siteId, at);
+    marker.setProfilingAllowed(false);
+    marker.setNextCheckAt(at.plus(settings.retention()));
+    profiles.put(visitorId, marker);
+    timers.reschedule(visitorId, null, marker.getNextCheckAt());
+  }
+
+  /** Wall-clock punctuation: definition changes, then due timers. */
+  private void tick(long wallClockMillis) {
+    Instant now = Instant.ofEpochMilli(wallClockMillis);
+    SegmentRuleBook.Snapshot rules = book.snapshot();
+    if (rules.version() != rulesVersionSeen) {
+      rulesVersionSeen = rules.version();
+      reevaluateOnline(now);
+    }
+    List<TimerIndex.Due> due = timers.due(now, TIMERS_PER_TICK);
+    metrics.timerBacklog.set(due.size());
+    for (TimerIndex.Due entry : due) {
+      timers.remove(entry);
+      VisitorProfile profile = profiles.get(entry.visitorId());
+      if (profile == null || !entry.at().equals(profile.getNextCheckAt())) {
+        continue; // stale entry: the visitor was rescheduled or erased meanwhile
+      }
+      if (!profile.getProfilingAllowed()) {
+        profiles.delete(entry.visitorId()); // the opt-out marker has served its retention
+        continue;
+      }
+      if (catchUp(profile, now)) {
+        save(profile, null, now);
+      }
+    }
+  }
+
+  private void reevaluateOnline(Instant now) {
+    for (String visitorId : online.visitorIds()) {
+      VisitorProfile profile = profiles.get(visitorId);
+      if (profile == null || !profile.getProfilingAllowed()) {
+        continue;
+      }
+      metrics.definitionReevaluations.increment();
+      Instant before = profile.getNextCheckAt();
+      Instant at = now.isAfter(profile.getLastSeen()) ? now : profile.getLastSeen();
+      if (!catchUp(profile, at)) {
+        continue;
+      }
+      evaluateAndEmit(
+          profile, FieldMask.ALL, at, ChangeCause.DEFINITION, profile.getLastEventId(), true);
+      save(profile, before, at);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.visitorprofiler.profiler.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.visitorprofiler.profiler.profile.ProfileSettings;
+import io.visitorprofiler.profiler.profile.ProfileUpdater;
+import io.visitorprofiler.profiler.profile.ProfileView;
+import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.VisitorProfile;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SegmentRuleCompilerTest {
+  private final SegmentRuleCompiler compiler = new SegmentRuleCompiler();
+
+  private SegmentRule compile(String condition) throws RuleCompileException {
+    return compiler.compile(
+        SegmentDefinition.newBuilder()
+            .setSegmentId("s")
+            .setSiteId("demo")
+            .setName("s")
+            .setLabel("s")
+            .setColor("#000000")
+            .setPriority(1)
+            .setCondition(condition)
+            .setVersion(1)
+            .setUpdatedAt(Instant.EPOCH)
+            .build());
+  }
+
+  @Test
+  void aMisspeltFieldIsRefusedWithItsPosition() {
+    assertThatThrownBy(() -> compile("visitor.vists >= 2"))
+        .isInstanceOfSatisfying(
+            RuleCompileException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        new RuleCompileException.Problem(1, 8, "undefined field 'vists'")));
+  }
+
+  @Test
+  void aWrongTypeAndANonBooleanResultAreRefused() {
+    assertThatThrownBy(() -> compile("visitor.cart.value > 'fifty'"))
+        .isInstanceOf(RuleCompileException.class)
+        .hasMessageContaining("found no matching overload for '_>_'");
+    assertThatThrownBy(() -> compile("visitor.cart.value"))
+        .isInstanceOf(RuleCompileException.class);
+    assertThatThrownBy(() -> compile("  "))
+        .isInstanceOf(RuleCompileException.class)
+        .hasMessage("the condition is empty");
+    assertThatThrownBy(() -> compile("visitor.visits >="))
+        .isInstanceOfSatisfying(
+            RuleCompileException.class,
+            e -> assertThat(e.problems().getFirst().column()).isPositive());
+  }
+
+  @Test
+  void everyClassOfTheCatalogueCompiles() throws Exception {
+    List<String> catalogue =
+        List.of(
+            "visitor.visits >= 2",
+            "visitor.visit.currentUrl.contains('/checkout') && visitor.visit.landingUrl.startsWith('https://')",
+            "visitor.visit.chatRequestUrl.endsWith('/pricing') || visitor.chats >= 1",
+            "visitor.visit.secondsOnSite >= 900 && visitor.pageViews > 5",
+            "visitor.geo.country == 'US' && visitor.geo.region == 'FL' && visitor.geo.city == 'Miami'",
+            "visitor.geo.timezone == 'America/New_York' && visitor.geo.language.startsWith('en')",
+            "visitor.source.referrerClass == 'social' && visitor.source.referrerDomain == 'facebook.com'",
+            "visitor.source.searchEngine == 'google' && visitor.source.searchKeywords.lowerAscii().contains('yoga')",
+            "visitor.source.campaign == 'black-friday' || visitor.source.utm['medium'] == 'cpc'",
+            "'department' in visitor.preChat && visitor.preChat['department'] == 'sales'",
+            "visitor.postChat['found_what_you_were_looking_for'] == 'no'",
+            "has(visitor.offlineMessage.email) || size(visitor.offlineMessage) > 0",
+            "visitor.customVariables['plan'] == 'gold'",
+            "visitor.cart.itemCount > 0 && visitor.cart.value < 50.0 && visitor.cart.currency == 'USD'",
+            "visitor.cart.skus.exists(s, s.startsWith('CUPS'))",
+            "visitor.purchases.count >= 3 && visitor.purchases.totalValue > 500.0",
+            "visitor.identity.customerId != '' && visitor.identity.email.endsWith('@example.com')",
+            "visitor.cart.itemCount > 0 && visitor.cart.idleSeconds >= 600",
+            "visitor.online && visitor.visit.currentPath == '/checkout' && visitor.visit.secondsOnPage >= 300",
+            "visitor.device.type == 'mobile' && visitor.device.os == 'iOS' && visitor.device.browser == 'Safari'");
+    for (String condition : catalogue) {
+      compile(condition);
+    }
+  }
+
+  @Test
+  void aRuleKnowsWhichFieldsItReads() throws Exception {
+    assertThat(
+            FieldMask.fields(
+                compile("visitor.cart.value < 50.0 && visitor.geo.city == 'Miami'").reads()))
+        .containsExactlyInAnyOrder(ProfileField.CART_VALUE, ProfileField.GEO_CITY);
+    assertThat(FieldMask.fields(compile("size(visitor.cart.skus) > 0").reads()))
+        .containsExactly(ProfileField.CART_SKUS);
+    assertThat(FieldMask.fields(compile("has(visitor.identity.name)").reads()))
+        .containsExactly(ProfileField.IDENTITY_NAME);
+  }
+
+  @Test
+  void timeThresholdsAreFoundOnEitherSideOfAComparison() throws Exception {
+    SegmentRule rule =
+        compile("visitor.visit.secondsOnSite >= 900 && 300 < visitor.cart.idleSeconds");
+    assertThat(rule.timeDependent()).isTrue();
+    assertThat(rule.thresholds())
+        .containsExactlyInAnyOrder(
+            new TimeThreshold(ProfileField.VISIT_SECONDS_ON_SITE, 900),
+            new TimeThreshold(ProfileField.CART_IDLE_SECONDS, 300));
+    assertThat(compile("visitor.visits >= 2").timeDependent()).isFalse();
+  }
+
+  @Test
+  void aMissingMapKeyIsARunTimeErrorNotAMatch() throws Exception {
+    VisitorProfile profile = ProfileUpdater.newProfile("v", "demo", Instant.EPOCH);
+    Map<String, Object> view = ProfileView.of(profile, 0, ProfileSettings.DEFAULTS);
+    SegmentRule unguarded = compile("visitor.postChat['found'] == 'no'");
+    assertThatThrownBy(() -> unguarded.matches(view)).isInstanceOf(Exception.class);
+    assertThat(
+            compile("'found' in visitor.postChat && visitor.postChat['found'] == 'no'")
+                .matches(view))
+        .isFalse();
+  }
+}

@@ -1,0 +1,183 @@
+package io.visitorprofiler.profiler.topology;
+
+import static io.visitorprofiler.profiler.topology.Events.at;
+import static io.visitorprofiler.profiler.topology.Events.cart;
+import static io.visitorprofiler.profiler.topology.Events.pageView;
+import static io.visitorprofiler.profiler.topology.Events.segment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.Consent;
+import io.visitorprofiler.schemas.ErasureRequest;
+import io.visitorprofiler.schemas.Privacy;
+import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.SegmentDefinition;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Definitions that change, anti-flapping, erasure, privacy and rules that fail at run time. */
+class SegmentLifecycleTest {
+  @Test
+  void aNewDefinitionIsAppliedToOnlineVisitorsWithoutWaitingForTheirNextEvent() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      driver.send(pageView("v2", at(0, 0), "/", "Boston", null));
+
+      driver.define(segment("miami", 20, "visitor.geo.city == 'Miami'"));
+
+      List<SegmentChange> changes = driver.changeRecords();
+      assertThat(changes)
+          .extracting(c -> c.getVisitorId() + " " + c.getTransition())
+          .containsExactly("v1 ENTERED");
+      assertThat(changes.getFirst().getCause()).isEqualTo(ChangeCause.DEFINITION);
+    }
+  }
+
+  @Test
+  void aRuleSavedWhileAVisitorWasAwayAppliesOnTheirReturnThoughNothingItReadsChanged() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      driver.clockTo(at(5, 0)); // gone offline: a new rule is not applied to offline visitors
+
+      SegmentDefinition miami = segment("miami", 20, "visitor.geo.city == 'Miami'");
+      miami.setUpdatedAt(at(5, 0));
+      driver.define(miami);
+      assertThat(driver.transitions()).isEmpty();
+
+      driver.send(pageView("v1", at(10, 0), "/", "Miami", null));
+      assertThat(driver.transitions()).containsExactly("v1 miami ENTERED");
+    }
+  }
+
+  @Test
+  void changingOrDeletingADefinitionExitsTheVisitorsItNoLongerCovers() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("big-cart", 30, "visitor.cart.value > 20.0"));
+      driver.send(pageView("v1", at(0, 0), "/"));
+      driver.send(cart("v1", at(0, 1), 30.0, "A"));
+      assertThat(driver.transitions()).containsExactly("v1 big-cart ENTERED");
+
+      SegmentDefinition stricter = segment("big-cart", 30, "visitor.cart.value > 100.0");
+      stricter.setVersion(2);
+      driver.define(stricter);
+      List<SegmentChange> exits = driver.changeRecords();
+      assertThat(exits).extracting(c -> c.getTransition().name()).containsExactly("EXITED");
+      assertThat(exits.getFirst().getSegmentVersion()).isEqualTo(2);
+
+      driver.define(segment("any-cart", 10, "visitor.cart.itemCount > 0"));
+      assertThat(driver.transitions()).containsExactly("v1 any-cart ENTERED");
+      driver.delete("any-cart");
+      List<SegmentChange> deleted = driver.changeRecords();
+      assertThat(deleted)
+          .extracting(c -> c.getSegmentId() + " " + c.getTransition())
+          .containsExactly("any-cart EXITED");
+      assertThat(deleted.getFirst().getSegmentName()).isEqualTo("any-cart");
+    }
+  }
+
+  @Test
+  void theMinimumDwellHoldsBackAFlappingExit() {
+    try (ProfilerDriver driver = new ProfilerDriver(Map.of("VP_PROFILER_MIN_DWELL", "60s"))) {
+      driver.define(
+          segment("small-cart", 40, "visitor.cart.itemCount > 0 && visitor.cart.value < 50.0"));
+      driver.send(cart("v1", at(0, 0), 24.0, "A"));
+      driver.send(cart("v1", at(0, 10), 60.0, "A", "B"));
+      driver.send(cart("v1", at(0, 20), 24.0, "A"));
+      driver.send(cart("v1", at(0, 30), 60.0, "A", "B"));
+      assertThat(driver.transitions()).containsExactly("v1 small-cart ENTERED");
+
+      driver.clockTo(at(1, 1));
+      List<SegmentChange> exits = driver.changeRecords();
+      assertThat(exits).extracting(c -> c.getTransition().name()).containsExactly("EXITED");
+      assertThat(exits.getFirst().getCauseEventTime()).isEqualTo(at(1, 0));
+    }
+  }
+
+  @Test
+  void anErasureExitsEverySegmentAndRemovesTheProfile() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("anyone", 10, "visitor.visits >= 1"));
+      driver.send(pageView("v1", at(0, 0), "/"));
+      assertThat(driver.transitions()).containsExactly("v1 anyone ENTERED");
+
+      driver.erasures.pipeInput(
+          "v1",
+          ErasureRequest.newBuilder()
+              .setRequestId("r-1")
+              .setSiteId("demo")
+              .setVisitorId("v1")
+              .setRequestedAt(at(1, 0))
+              .build());
+
+      List<SegmentChange> exits = driver.changeRecords();
+      assertThat(exits).extracting(c -> c.getTransition().name()).containsExactly("EXITED");
+      assertThat(exits.getFirst().getCause()).isEqualTo(ChangeCause.ERASURE);
+      assertThat(driver.profile("v1")).isNull();
+    }
+  }
+
+  @Test
+  void doNotTrackAndGlobalPrivacyControlAreNotProfiled() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("anyone", 10, "visitor.visits >= 1"));
+      driver.send(
+          Events.withPrivacy(
+              pageView("v1", at(0, 0), "/"), Privacy.newBuilder().setDoNotTrack(true).build()));
+      driver.send(
+          Events.withPrivacy(
+              pageView("v2", at(0, 0), "/"),
+              Privacy.newBuilder().setGlobalPrivacyControl(true).build()));
+
+      assertThat(driver.transitions()).isEmpty();
+      assertThat(driver.profile("v1")).isNull();
+      assertThat(driver.profile("v2")).isNull();
+      assertThat(driver.counter("profiler.events.skipped", "reason", "do-not-track")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void withdrawingConsentExitsErasesAndStopsProfilingUntilConsentReturns() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("anyone", 10, "visitor.visits >= 1"));
+      driver.send(pageView("v1", at(0, 0), "/"));
+      driver.send(
+          Events.click("v1", at(0, 10), Events.context(at(0, 10), null, null), new Consent(false)));
+      assertThat(driver.transitions()).containsExactly("v1 anyone ENTERED", "v1 anyone EXITED");
+      assertThat(driver.profile("v1").getProfilingAllowed()).isFalse();
+      assertThat(driver.profile("v1").getMemberships()).isEmpty();
+
+      driver.send(pageView("v1", at(0, 20), "/again"));
+      assertThat(driver.transitions()).isEmpty();
+
+      driver.send(
+          Events.click("v1", at(0, 30), Events.context(at(0, 30), null, null), new Consent(true)));
+      assertThat(driver.transitions()).containsExactly("v1 anyone ENTERED");
+    }
+  }
+
+  @Test
+  void aRuleThatFailsOnAProfileIsCountedAndDoesNotMatch() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("unguarded", 10, "visitor.postChat['found'] == 'no'"));
+      driver.define(segment("anyone", 5, "visitor.visits >= 1"));
+      driver.send(pageView("v1", at(0, 0), "/"));
+
+      assertThat(driver.transitions()).containsExactly("v1 anyone ENTERED");
+      assertThat(driver.counter("profiler.rule.errors")).isPositive();
+    }
+  }
+
+  @Test
+  void onlyRulesReadingAChangedFieldAreEvaluated() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("miami", 20, "visitor.geo.city == 'Miami'"));
+      driver.define(segment("big-cart", 30, "visitor.cart.value > 100.0"));
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null)); // city and cart are new: both run
+      double afterFirst = driver.counter("profiler.rule.evaluations");
+
+      driver.send(cart("v1", at(0, 10), 20.0, "A")); // only the cart changed
+      assertThat(driver.counter("profiler.rule.evaluations") - afterFirst).isEqualTo(1);
+    }
+  }
+}
