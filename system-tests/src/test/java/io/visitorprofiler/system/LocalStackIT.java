@@ -1,4 +1,4 @@
-package io.visitorprofiler.deploy.stack;
+package io.visitorprofiler.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +36,7 @@ class LocalStackIT {
   private static int kafkaPort;
   private static int controllerPort;
   private static int registryPort;
+  private static int profilerPort;
 
   record Result(int exitCode, String output) {}
 
@@ -44,6 +45,7 @@ class LocalStackIT {
     kafkaPort = freePort();
     controllerPort = freePort();
     registryPort = freePort();
+    profilerPort = freePort();
   }
 
   @AfterAll
@@ -80,10 +82,24 @@ class LocalStackIT {
 
     Result status = vp("status");
     assertThat(status.exitCode()).as(status.output()).isZero();
-    assertThat(status.output()).contains("kafka      running").contains("registry   running");
+    assertThat(status.output())
+        .contains("kafka      running")
+        .contains("registry   running")
+        .contains("profiler   running");
+    HttpResponse<String> ready =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + profilerPort + "/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    assertThat(Files.list(state.resolve("data/registry")).map(p -> p.getFileName().toString()))
+        .as("the registry keeps its schemas in a file")
+        .anyMatch(name -> name.endsWith(".mv.db"));
 
     List<Long> pids = new ArrayList<>();
-    for (String name : List.of("kafka", "registry")) {
+    for (String name : List.of("kafka", "registry", "profiler")) {
       pids.add(Long.parseLong(Files.readString(state.resolve("run/" + name + ".pid")).trim()));
     }
     Result again = vp("up");
@@ -98,7 +114,7 @@ class LocalStackIT {
           .as("process %d after down", pid)
           .isFalse();
     }
-    for (int port : List.of(kafkaPort, controllerPort, registryPort)) {
+    for (int port : List.of(kafkaPort, controllerPort, registryPort, profilerPort)) {
       assertThat(listening(port)).as("port %d after down", port).isFalse();
     }
     assertThat(vp("status").exitCode()).isNotZero();
@@ -114,6 +130,7 @@ class LocalStackIT {
     env.put("VP_LOCAL_KAFKA_PORT", String.valueOf(kafkaPort));
     env.put("VP_LOCAL_CONTROLLER_PORT", String.valueOf(controllerPort));
     env.put("VP_LOCAL_REGISTRY_PORT", String.valueOf(registryPort));
+    env.put("VP_LOCAL_PROFILER_PORT", String.valueOf(profilerPort));
     env.keySet().removeIf(k -> k.startsWith("VP_KAFKA_"));
     Process process = builder.start();
     byte[] output = process.getInputStream().readAllBytes();

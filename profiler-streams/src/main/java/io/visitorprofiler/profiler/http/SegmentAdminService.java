@@ -1,0 +1,237 @@
+package io.visitorprofiler.profiler.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.visitorprofiler.profiler.profile.ProfileSettings;
+import io.visitorprofiler.profiler.profile.ProfileView;
+import io.visitorprofiler.profiler.rules.RuleCompileException;
+import io.visitorprofiler.profiler.rules.SegmentRule;
+import io.visitorprofiler.profiler.rules.SegmentRuleCompiler;
+import io.visitorprofiler.runtime.http.ApiError;
+import io.visitorprofiler.runtime.http.ApiError.Problem;
+import io.visitorprofiler.runtime.http.BearerTokens;
+import io.visitorprofiler.runtime.http.HttpRoutes;
+import io.visitorprofiler.runtime.http.ServiceHttpServer;
+import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.VisitorProfile;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /v1/segments}: create, replace, read, list and delete segment definitions (admin token),
+ * and preview a draft condition against the online visitors. A condition that does not compile is
+ * refused with 400 and each error's line and column.
+ */
+public final class SegmentAdminService implements HttpRoutes {
+  private static final Duration LOAD_WAIT = Duration.ofSeconds(5);
+
+  private final SegmentDefinitions definitions;
+  private final SegmentRuleCompiler compiler;
+  private final VisitorQueries visitors;
+  private final ProfileSettings profileSettings;
+  private final String adminToken;
+  private final Clock clock;
+
+  public SegmentAdminService(
+      SegmentDefinitions definitions,
+      SegmentRuleCompiler compiler,
+      VisitorQueries visitors,
+      ProfileSettings profileSettings,
+      String adminToken,
+      Clock clock) {
+    this.definitions = definitions;
+    this.compiler = compiler;
+    this.visitors = visitors;
+    this.profileSettings = profileSettings;
+    this.adminToken = adminToken;
+    this.clock = clock;
+  }
+
+  @Override
+  public void addTo(RoutesConfig routes) {
+    routes.get("/v1/segments", this::list);
+    routes.post("/v1/segments/preview", this::preview);
+    routes.get("/v1/segments/{id}", this::get);
+    routes.put("/v1/segments/{id}", this::put);
+    routes.delete("/v1/segments/{id}", this::delete);
+  }
+
+  void list(Context ctx) {
+    BearerTokens.require(ctx, adminToken);
+    String site = ctx.queryParam("siteId");
+    ctx.json(
+        definitions.all().stream()
+            .filter(d -> site == null || site.equals(d.getSiteId()))
+            .sorted(Comparator.comparing(SegmentDefinition::getSegmentId))
+            .map(SegmentDefinitionJson::from)
+            .toList());
+  }
+
+  void get(Context ctx) {
+    BearerTokens.require(ctx, adminToken);
+    String id = ctx.pathParam("id");
+    ctx.json(SegmentDefinitionJson.from(definitions.get(id).orElseThrow(() -> notFound(id))));
+  }
+
+  void put(Context ctx) {
+    BearerTokens.require(ctx, adminToken);
+    String id = ctx.pathParam("id");
+    if (!SegmentDefinitionJson.SEGMENT_ID.matcher(id).matches()) {
+      refuse(
+          ctx,
+          List.of(
+              new Problem(
+                  "id",
+                  "must be 1-64 of a-z, 0-9, '.', '_', '-' starting with a letter or digit")));
+      return;
+    }
+    Optional<SegmentDefinitionJson> body = parse(ctx, SegmentDefinitionJson.class);
+    if (body.isEmpty()) {
+      return;
+    }
+    List<Problem> problems = new ArrayList<>(body.get().problems());
+    Optional<SegmentDefinition> current = definitions.get(id);
+    SegmentDefinition next =
+        problems.isEmpty()
+            ? body.get()
+                .toAvro(
+                    id, current.map(d -> d.getVersion() + 1).orElse(1L), clock.instant(), "admin")
+            : null;
+    if (next != null) {
+      try {
+        compiler.compile(next);
+      } catch (RuleCompileException e) {
+        e.problems()
+            .forEach(
+                p ->
+                    problems.add(
+                        new Problem("condition:" + p.line() + ":" + p.column(), p.message())));
+      }
+    }
+    if (!problems.isEmpty()) {
+      refuse(ctx, problems);
+      return;
+    }
+    definitions.publish(id, next);
+    boolean loaded = awaitLoaded(id, Optional.of(next.getVersion()));
+    ctx.status(loaded ? (current.isEmpty() ? 201 : 200) : 202)
+        .json(SegmentDefinitionJson.from(next));
+  }
+
+  void delete(Context ctx) {
+    BearerTokens.require(ctx, adminToken);
+    String id = ctx.pathParam("id");
+    if (definitions.get(id).isEmpty()) {
+      throw notFound(id);
+    }
+    definitions.publish(id, null);
+    awaitLoaded(id, Optional.empty());
+    ctx.status(204);
+  }
+
+  /** A draft condition evaluated against this instance's online visitors of a site. */
+  record PreviewRequest(String siteId, String condition, Integer sample) {}
+
+  record PreviewResult(
+      String siteId, int evaluated, int matching, int errors, List<String> sample) {}
+
+  void preview(Context ctx) {
+    BearerTokens.require(ctx, adminToken);
+    Optional<PreviewRequest> body = parse(ctx, PreviewRequest.class);
+    if (body.isEmpty()) {
+      return;
+    }
+    PreviewRequest request = body.get();
+    if (request.siteId() == null || request.siteId().isBlank()) {
+      refuse(ctx, List.of(new Problem("siteId", "is required")));
+      return;
+    }
+    SegmentRule rule;
+    try {
+      rule =
+          compiler.compile(
+              SegmentDefinition.newBuilder()
+                  .setSegmentId("preview")
+                  .setSiteId(request.siteId())
+                  .setName("preview")
+                  .setLabel("preview")
+                  .setColor("#000000")
+                  .setPriority(0)
+                  .setCondition(request.condition() == null ? "" : request.condition())
+                  .setVersion(0)
+                  .setUpdatedAt(clock.instant())
+                  .build());
+    } catch (RuleCompileException e) {
+      refuse(
+          ctx,
+          e.problems().stream()
+              .map(p -> new Problem("condition:" + p.line() + ":" + p.column(), p.message()))
+              .toList());
+      return;
+    }
+    int sampleSize = request.sample() == null ? 10 : Math.max(0, Math.min(100, request.sample()));
+    long now = clock.millis();
+    int evaluated = 0;
+    int errors = 0;
+    List<String> matching = new ArrayList<>();
+    int matches = 0;
+    for (VisitorProfile profile : visitors.localOnline(request.siteId(), 100_000)) {
+      evaluated++;
+      try {
+        if (rule.matches(ProfileView.of(profile, now, profileSettings))) {
+          matches++;
+          if (matching.size() < sampleSize) {
+            matching.add(profile.getVisitorId());
+          }
+        }
+      } catch (Exception e) {
+        errors++;
+      }
+    }
+    ctx.json(new PreviewResult(request.siteId(), evaluated, matches, errors, matching));
+  }
+
+  private boolean awaitLoaded(String id, Optional<Long> version) {
+    long deadline = System.nanoTime() + LOAD_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Long> seen = definitions.get(id).map(SegmentDefinition::getVersion);
+      if (seen.equals(version)) {
+        return true;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  static <T> Optional<T> parse(Context ctx, Class<T> type) {
+    try {
+      return Optional.of(ServiceHttpServer.JSON.readValue(ctx.body(), type));
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? "body"
+              : "body:" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+      refuse(ctx, List.of(new Problem(where, e.getOriginalMessage())));
+      return Optional.empty();
+    }
+  }
+
+  static void refuse(Context ctx, List<Problem> problems) {
+    ctx.status(400).json(new ApiError("invalid request", problems));
+  }
+
+  private static NotFoundResponse notFound(String id) {
+    return new NotFoundResponse("no segment " + id);
+  }
+}

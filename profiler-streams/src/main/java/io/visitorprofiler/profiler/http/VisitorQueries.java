@@ -1,0 +1,19 @@
+package io.visitorprofiler.profiler.http;
+
+import io.visitorprofiler.schemas.VisitorProfile;
+import java.util.List;
+import java.util.Optional;
+
+/** Interactive queries on the profiles this instance holds, and who holds the others. */
+public interface VisitorQueries {
+  Optional<VisitorProfile> localProfile(String visitorId);
+
+  /** The {@code host:port} of the instance that owns the visitor, when it is not this one. */
+  Optional<String> remoteOwner(String visitorId);
+
+  /** The online visitors of a site held by this instance. */
+  List<VisitorProfile> localOnline(String siteId, int limit);
+
+  /** The {@code host:port} of every other running instance. */
+  List<String> otherInstances();
+}

@@ -1,0 +1,97 @@
+package io.visitorprofiler.profiler.topology;
+
+import io.micrometer.core.instrument.Metrics;
+import io.visitorprofiler.schemas.DeadLetter;
+import io.visitorprofiler.schemas.serde.AvroSerializer;
+import io.visitorprofiler.schemas.topic.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes a record that cannot be read, or whose processing throws, to {@code vp.dead-letter.v1}
+ * with the reason and its origin (in the Avro value and in headers), counts it, and lets processing
+ * continue. Kafka Streams writes the dead letter in the task's transaction.
+ */
+public final class DeadLetterHandler
+    implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
+  static final String SERVICE = "profiler-streams";
+
+  private final AvroSerializer<DeadLetter> serializer = new AvroSerializer<>();
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    serializer.configure(configs, false);
+  }
+
+  @Override
+  public DeserializationExceptionHandler.Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    return DeserializationExceptionHandler.Response.resume(
+        List.of(
+            deadLetter(
+                context, record.key(), record.value(), "cannot read the record", exception)));
+  }
+
+  @Override
+  public ProcessingExceptionHandler.Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    return ProcessingExceptionHandler.Response.resume(
+        List.of(
+            deadLetter(
+                context,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                "processing failed",
+                exception)));
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(
+      ErrorHandlerContext context, byte[] key, byte[] value, String what, Exception exception) {
+    String reason = what + ": " + exception.getMessage();
+    // Operators read this: origin and exception class only, never the record's content.
+    log.warn(
+        "dead letter from {}-{}@{} (task {}, processor {}): {} ({})",
+        context.topic(),
+        context.partition(),
+        context.offset(),
+        context.taskId(),
+        context.processorNodeId(),
+        what,
+        exception.getClass().getName());
+    Metrics.counter("profiler.dead.letters", "topic", String.valueOf(context.topic())).increment();
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setService(SERVICE)
+            .setReason(reason)
+            .setErrorClass(exception.getClass().getName())
+            .setOriginTopic(context.topic())
+            .setOriginPartition(context.partition())
+            .setOriginOffset(context.offset())
+            .setOriginKey(key == null ? null : ByteBuffer.wrap(key))
+            .setOriginValue(value == null ? null : ByteBuffer.wrap(value))
+            .setFailedAt(Instant.now())
+            .build();
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("vp.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
+    headers.add("vp.dlq.service", SERVICE.getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        "vp.dlq.origin",
+        (context.topic() + "-" + context.partition() + "@" + context.offset())
+            .getBytes(StandardCharsets.UTF_8));
+    String topic = Topics.DEAD_LETTER.name();
+    return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter), headers);
+  }
+}

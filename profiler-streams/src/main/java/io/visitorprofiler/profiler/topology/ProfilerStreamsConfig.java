@@ -1,0 +1,35 @@
+package io.visitorprofiler.profiler.topology;
+
+import io.visitorprofiler.profiler.ProfilerSettings;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration of the profiler: exactly once, bounded RocksDB, dead letters. */
+public final class ProfilerStreamsConfig {
+  private ProfilerStreamsConfig() {}
+
+  /**
+   * @param advertisedHost host:port where this instance answers interactive queries for others
+   */
+  public static Properties of(ProfilerSettings settings, String advertisedHost) {
+    Properties props = new Properties();
+    props.putAll(settings.kafka()); // pass-through first: SASL, TLS, anything a cluster needs
+    props.putAll(settings.serdeConfig()); // the dead-letter handler's serializer reads these
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
+    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+    props.put(BoundedRocksDbConfig.MEMORY_BYTES, String.valueOf(settings.rocksDbMemoryBytes()));
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    props.put("processing.exception.handler.global.enabled", true);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1); // the broker's default
+    return props;
+  }
+}
