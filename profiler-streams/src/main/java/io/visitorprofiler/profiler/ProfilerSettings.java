@@ -52,7 +52,7 @@ public record ProfilerSettings(
         env.string("VP_PROFILER_STATE_DIR", ".vp/data/profiler-streams"),
         env.integer("VP_PROFILER_THREADS", 1, 1, 64),
         env.integer("VP_PROFILER_STANDBY_REPLICAS", 0, 0, 5),
-        env.integer("VP_PROFILER_ROCKSDB_MEMORY_MB", 128, 16, 65536) * 1024L * 1024L,
+        env.integer("VP_PROFILER_ROCKSDB_MEMORY_MB", 128, 0, 65536) * 1024L * 1024L,
         profiles,
         env.duration("VP_PROFILER_MIN_DWELL", Duration.ZERO),
         env.duration("VP_PROFILER_TIMER_INTERVAL", Duration.ofSeconds(1)),

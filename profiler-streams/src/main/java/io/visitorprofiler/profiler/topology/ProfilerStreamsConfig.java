@@ -22,13 +22,19 @@ public final class ProfilerStreamsConfig {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost);
-    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
-    props.put(BoundedRocksDbConfig.MEMORY_BYTES, String.valueOf(settings.rocksDbMemoryBytes()));
+    if (settings.rocksDbMemoryBytes() > 0) {
+      props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+      props.put(BoundedRocksDbConfig.MEMORY_BYTES, String.valueOf(settings.rocksDbMemoryBytes()));
+    }
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     props.put("processing.exception.handler.global.enabled", true);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // Clickstream, chat and erasure partitions share a task; the latter two are sparse. Waiting to
+    // interleave them by timestamp stalls a task on every empty fetch, so records are processed
+    // as they arrive; each visitor's clock stays monotonic in the processor (late events clamp).
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1); // the broker's default
     return props;
   }

@@ -153,21 +153,27 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
     }
     Instant before = profile == null ? null : profile.getNextCheckAt();
     Instant at;
+    boolean wasOnline;
     if (profile == null) {
       at = eventTime;
+      wasOnline = false;
       profile = ProfileUpdater.newProfile(visitorId, siteId, at);
     } else {
       // A visitor's clock never runs backwards: a late event counts at the latest time seen.
       at = eventTime.isAfter(profile.getLastSeen()) ? eventTime : profile.getLastSeen();
+      // Still online by their previous event means the online index holds them; otherwise
+      // they may or may not be there yet, and writing them again is harmless.
+      wasOnline = isOnline(profile, at);
       if (!catchUp(profile, at)) {
         timers.reschedule(visitorId, before, null);
         profile = ProfileUpdater.newProfile(visitorId, siteId, at);
         before = null;
+        wasOnline = false;
       }
     }
     long changed = update.apply(profile, at);
     evaluateAndEmit(profile, changed, at, ChangeCause.EVENT, eventId, false);
-    save(profile, before, at);
+    save(profile, before, wasOnline, at);
   }
 
   /**
@@ -244,15 +250,34 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
     }
   }
 
-  private void save(VisitorProfile profile, Instant previousDue, Instant now) {
+  /**
+   * Stores the profile and keeps both indexes in step, writing to them only when they change: a
+   * pending timer entry earlier than the new due time is kept (it fires, re-evaluates harmlessly
+   * and schedules the real one), so a busy visitor does not rewrite the timer index on every event;
+   * the online index is written when the visitor comes online or goes offline.
+   */
+  private void save(VisitorProfile profile, Instant previousDue, boolean wasOnline, Instant now) {
+    Instant wanted = profile.getNextCheckAt();
+    if (previousDue != null
+        && previousDue.isAfter(now)
+        && wanted != null
+        && !previousDue.isAfter(wanted)) {
+      profile.setNextCheckAt(previousDue);
+    } else {
+      timers.reschedule(profile.getVisitorId(), previousDue, wanted);
+    }
     profiles.put(profile.getVisitorId(), profile);
-    timers.reschedule(profile.getVisitorId(), previousDue, profile.getNextCheckAt());
-    if (profile.getLastSeen().plus(settings.onlineWindow()).isAfter(now)) {
+    boolean isOnline = isOnline(profile, now);
+    if (isOnline && !wasOnline) {
       online.online(
           profile.getSiteId(), profile.getVisitorId(), profile.getLastSeen().toEpochMilli());
-    } else {
+    } else if (!isOnline && wasOnline) {
       online.offline(profile.getSiteId(), profile.getVisitorId());
     }
+  }
+
+  private boolean isOnline(VisitorProfile profile, Instant at) {
+    return profile != null && profile.getLastSeen().plus(settings.onlineWindow()).isAfter(at);
   }
 
   /** Removes every trace of a profile from this task's state (tombstones in the changelogs). */
@@ -323,7 +348,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
         continue;
       }
       if (catchUp(profile, now)) {
-        save(profile, null, now);
+        save(profile, null, true, now); // removes the visitor from the online index if gone
       }
     }
   }
@@ -342,7 +367,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
       }
       evaluateAndEmit(
           profile, FieldMask.ALL, at, ChangeCause.DEFINITION, profile.getLastEventId(), true);
-      save(profile, before, at);
+      save(profile, before, true, at);
     }
   }
 }

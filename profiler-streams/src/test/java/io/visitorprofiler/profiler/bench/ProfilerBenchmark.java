@@ -1,0 +1,454 @@
+package io.visitorprofiler.profiler.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.visitorprofiler.deploy.topics.TopicCatalog;
+import io.visitorprofiler.deploy.topics.TopicReconciler;
+import io.visitorprofiler.profiler.ProfilerSettings;
+import io.visitorprofiler.profiler.segment.SegmentRuleBook;
+import io.visitorprofiler.profiler.topology.ProfilerMetrics;
+import io.visitorprofiler.profiler.topology.ProfilerSerdes;
+import io.visitorprofiler.profiler.topology.ProfilerStreamsConfig;
+import io.visitorprofiler.profiler.topology.ProfilerTopology;
+import io.visitorprofiler.runtime.config.EnvConfig;
+import io.visitorprofiler.schemas.CartItem;
+import io.visitorprofiler.schemas.CartUpdated;
+import io.visitorprofiler.schemas.ChatEvent;
+import io.visitorprofiler.schemas.ClickstreamEvent;
+import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.registry.SchemaRegistryClient;
+import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
+import io.visitorprofiler.schemas.serde.AvroDeserializer;
+import io.visitorprofiler.schemas.serde.AvroSerializer;
+import io.visitorprofiler.schemas.topic.Topics;
+import io.visitorprofiler.testkit.ApicurioRegistryProcess;
+import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.tools.ConsumerPerformance;
+
+/**
+ * The profiler's end-to-end benchmark ({@code ./vp bench profiler}). On one machine, broker
+ * included: generates realistic visitors into the input topics, measures Kafka's own
+ * ConsumerPerformance on the same topic as the baseline, then the topology's sustained events/s
+ * with each rule-set size, the latency from an event's send to its segment change's arrival at half
+ * the maximum rate, and the RocksDB bytes per visitor.
+ */
+public final class ProfilerBenchmark {
+  private final int visitors;
+  private final List<Integer> ruleCounts;
+  private final int threads;
+  private final Path work;
+  private final Map<String, String> extraEnv;
+  private String bootstrap;
+  private String registryUrl;
+
+  private ProfilerBenchmark(
+      int visitors,
+      List<Integer> ruleCounts,
+      int threads,
+      Path work,
+      Map<String, String> extraEnv) {
+    this.extraEnv = extraEnv;
+    this.visitors = visitors;
+    this.ruleCounts = ruleCounts;
+    this.threads = threads;
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i], args[i + 1]);
+    }
+    int visitors = Integer.parseInt(options.getOrDefault("--visitors", "1000000"));
+    List<Integer> rules =
+        Arrays.stream(options.getOrDefault("--rules", "10,100,1000").split(","))
+            .map(Integer::parseInt)
+            .toList();
+    int threads = Integer.parseInt(options.getOrDefault("--threads", "2"));
+    Path work = Files.createTempDirectory("vp-profiler-bench");
+    // Any VP_* setting of the service can be tried: --env VP_KAFKA_COMMIT_INTERVAL_MS=1000
+    Map<String, String> extraEnv = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (args[i].equals("--env")) {
+        String[] kv = args[i + 1].split("=", 2);
+        extraEnv.put(kv[0], kv[1]);
+      }
+    }
+    new ProfilerBenchmark(visitors, rules, threads, work, extraEnv).run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    KafkaClusterTestKit cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("log.dirs", work.resolve("kafka").toString())
+            .build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+    bootstrap = cluster.bootstrapServers();
+    ApicurioRegistryProcess registry =
+        ApicurioRegistryProcess.start(
+            SchemaRegistryExtension.freePort(), work.resolve("registry.log"));
+    registryUrl = registry.confluentApiUrl();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      new TopicReconciler(admin, Duration.ofSeconds(60))
+          .reconcile(
+              TopicCatalog.bundled(
+                  new TopicCatalog.Overrides(OptionalInt.of(1), OptionalInt.of(1))),
+              TopicReconciler.Mode.APPLY);
+    }
+    System.out.printf(
+        "profiler benchmark: %,d visitors, rule sets %s, %d stream threads, 2 cores shared with the broker%n",
+        visitors, ruleCounts, threads);
+
+    long[] produced = generate();
+    long events = produced[0] + produced[1];
+    double baseline = consumerPerformance(Topics.CLICKSTREAM.name(), produced[0]);
+    System.out.printf(
+        "baseline  Kafka ConsumerPerformance on %s: %,.0f records/s%n",
+        Topics.CLICKSTREAM.name(), baseline);
+
+    List<String> previous = new ArrayList<>();
+    Map<Integer, Double> rates = new HashMap<>();
+    for (int count : ruleCounts) {
+      List<SegmentDefinition> rules =
+          RuleSetGenerator.rules(count, Instant.now().minusSeconds(3600));
+      publish(rules, previous);
+      previous = rules.stream().map(SegmentDefinition::getSegmentId).toList();
+      rates.put(count, runTopology(count, events, count == latencyRuleCount()));
+    }
+    System.out.println();
+    System.out.println("summary");
+    System.out.printf("  baseline (ConsumerPerformance)   %,10.0f records/s%n", baseline);
+    for (int count : ruleCounts) {
+      System.out.printf(
+          "  topology, %4d rules             %,10.0f events/s  (%.0f%% of baseline)%n",
+          count, rates.get(count), 100 * rates.get(count) / baseline);
+    }
+    if (rates.containsKey(10) && rates.containsKey(1000)) {
+      System.out.printf(
+          "  1000 rules / 10 rules            %10.2f%n", rates.get(1000) / rates.get(10));
+    }
+    registry.stop();
+    cluster.close();
+  }
+
+  private int latencyRuleCount() {
+    return ruleCounts.contains(100) ? 100 : ruleCounts.getFirst();
+  }
+
+  /** Produces every visitor's events; returns {clickstream, chat} record counts. */
+  private long[] generate() {
+    long[] counts = new long[2];
+    VisitorGenerator generator = new VisitorGenerator(42, Instant.now());
+    long start = System.nanoTime();
+    try (KafkaProducer<String, SpecificRecord> producer = producer(5)) {
+      for (int i = 0; i < visitors; i++) {
+        generator.visitor(
+            i,
+            record -> {
+              if (record instanceof ClickstreamEvent e) {
+                counts[0]++;
+                producer.send(
+                    new ProducerRecord<>(
+                        Topics.CLICKSTREAM.name(),
+                        null,
+                        e.getEventTime().toEpochMilli(),
+                        e.getVisitorId(),
+                        record));
+              } else if (record instanceof ChatEvent e) {
+                counts[1]++;
+                producer.send(
+                    new ProducerRecord<>(
+                        Topics.CHAT.name(),
+                        null,
+                        e.getEventTime().toEpochMilli(),
+                        e.getVisitorId(),
+                        record));
+              }
+            });
+      }
+      producer.flush();
+      double avgSize =
+          producer.metrics().entrySet().stream()
+              .filter(
+                  m ->
+                      m.getKey().name().equals("record-size-avg")
+                          && m.getKey().group().equals("producer-metrics"))
+              .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue())
+              .findFirst()
+              .orElse(0);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "generated %,d clickstream + %,d chat events for %,d visitors in %.1f s (%,.0f events/s, avg record %.0f bytes)%n",
+          counts[0], counts[1], visitors, seconds, (counts[0] + counts[1]) / seconds, avgSize);
+    }
+    return counts;
+  }
+
+  private double consumerPerformance(String topic, long messages) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      ConsumerPerformance.main(
+          new String[] {
+            "--bootstrap-server",
+            bootstrap,
+            "--topic",
+            topic,
+            "--messages",
+            String.valueOf(messages),
+            "--timeout",
+            "120000"
+          });
+    } finally {
+      System.setOut(original);
+    }
+    // Header "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+    // ..." then one line of values; log lines may be mixed in.
+    String[] lines = captured.toString(StandardCharsets.UTF_8).split("\n");
+    for (int i = 0; i + 1 < lines.length; i++) {
+      if (lines[i].contains("nMsg.sec")) {
+        List<String> header = Arrays.stream(lines[i].split(",")).map(String::trim).toList();
+        String[] values = lines[i + 1].split(",");
+        return Double.parseDouble(values[header.indexOf("nMsg.sec")].trim());
+      }
+    }
+    throw new IllegalStateException("no result from ConsumerPerformance:\n" + captured);
+  }
+
+  private void publish(List<SegmentDefinition> rules, List<String> previous) {
+    try (KafkaProducer<String, SpecificRecord> producer = producer(0)) {
+      for (String id : previous) {
+        producer.send(new ProducerRecord<>(Topics.SEGMENT_DEFINITIONS.name(), id, null));
+      }
+      for (SegmentDefinition rule : rules) {
+        producer.send(
+            new ProducerRecord<>(Topics.SEGMENT_DEFINITIONS.name(), rule.getSegmentId(), rule));
+      }
+      producer.flush();
+    }
+  }
+
+  private double runTopology(int ruleCount, long events, boolean measureLatency) throws Exception {
+    String applicationId = "bench-" + ruleCount + "-rules";
+    Path stateDir = work.resolve("state-" + ruleCount);
+    Map<String, String> env = new HashMap<>();
+    env.put("VP_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    env.put("VP_SCHEMA_REGISTRY_URL", registryUrl);
+    env.put("VP_PROFILER_APPLICATION_ID", applicationId);
+    env.put("VP_PROFILER_STATE_DIR", stateDir.toString());
+    env.put("VP_PROFILER_THREADS", String.valueOf(threads));
+    env.put("VP_HTTP_PORT", "0");
+    env.putAll(extraEnv);
+    ProfilerSettings settings = ProfilerSettings.fromEnv(new EnvConfig(env));
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    SegmentRuleBook book = new SegmentRuleBook();
+    Properties props = ProfilerStreamsConfig.of(settings, "127.0.0.1:1");
+    KafkaStreams streams =
+        new KafkaStreams(
+            ProfilerTopology.build(
+                settings,
+                ProfilerSerdes.over(new SchemaRegistryClient(SchemaRegistryConfig.of(registryUrl))),
+                book,
+                new ProfilerMetrics(meters)),
+            props);
+    streams.start();
+    long first = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (processed(meters) < events && System.nanoTime() < deadline) {
+      if (first == 0 && processed(meters) > 0) {
+        first = System.nanoTime();
+      }
+      Thread.sleep(first == 0 ? 20 : 200);
+    }
+    long last = System.nanoTime();
+    double rate = (processed(meters) - 0) / ((last - first) / 1e9);
+    double evaluations = meters.counter("profiler.rule.evaluations").count();
+    System.out.printf(
+        "topology  %4d rules: %,d events in %.1f s = %,.0f events/s; %.1f rule evaluations per event; %,.0f transitions%n",
+        ruleCount,
+        (long) processed(meters),
+        (last - first) / 1e9,
+        rate,
+        evaluations / events,
+        meters.find("profiler.transitions").counters().stream().mapToDouble(c -> c.count()).sum());
+    if (measureLatency) {
+      latency(rate / 2);
+    }
+    streams.close(Duration.ofSeconds(60));
+    long bytes = storeBytes(stateDir, ProfilerTopology.PROFILES_STORE);
+    long allBytes = storeBytes(stateDir, "");
+    System.out.printf(
+        "state     %4d rules: profiles store %,d bytes on disk = %.0f bytes per visitor (all stores %.0f)%n",
+        ruleCount, bytes, (double) bytes / visitors, (double) allBytes / visitors);
+    return rate;
+  }
+
+  private static double processed(SimpleMeterRegistry meters) {
+    return meters.find("profiler.events").counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  /** Events for fresh visitors at a fixed rate; time from send to the change's arrival. */
+  private void latency(double rate) throws Exception {
+    int seconds = 20;
+    int count = (int) (rate * seconds);
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean done = new AtomicBoolean();
+    Map<String, Object> consumerProps = new HashMap<>();
+    consumerProps.put("bootstrap.servers", bootstrap);
+    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    AvroDeserializer<SegmentChange> changes = new AvroDeserializer<>(SegmentChange.class);
+    changes.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
+    Thread reader =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try (KafkaConsumer<String, SegmentChange> consumer =
+                      new KafkaConsumer<>(consumerProps, new StringDeserializer(), changes)) {
+                    List<TopicPartition> partitions =
+                        consumer.partitionsFor(Topics.SEGMENT_CHANGES.name()).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
+                    consumer.assign(partitions);
+                    consumer.seekToEnd(partitions);
+                    partitions.forEach(consumer::position);
+                    synchronized (done) {
+                      done.notifyAll();
+                    }
+                    while (!done.get()) {
+                      for (var record : consumer.poll(Duration.ofMillis(10))) {
+                        Long sent = sentAt.remove(record.value().getCauseEventId());
+                        if (sent != null) {
+                          latencies.add(System.nanoTime() - sent);
+                        }
+                      }
+                    }
+                  }
+                });
+    synchronized (done) {
+      done.wait(10_000);
+    }
+    try (KafkaProducer<String, SpecificRecord> producer = producer(0)) {
+      long start = System.nanoTime();
+      long interval = (long) (1e9 / rate);
+      for (int i = 0; i < count; i++) {
+        long due = start + i * interval;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        String visitor = "latency-" + i;
+        Instant now = Instant.now();
+        ClickstreamEvent event =
+            ClickstreamEvent.newBuilder()
+                .setEventId(visitor + "-cart")
+                .setSiteId("bench")
+                .setVisitorId(visitor)
+                .setEventTime(now)
+                .setContext(
+                    io.visitorprofiler.schemas.EventContext.newBuilder()
+                        .setReceivedAt(now)
+                        .setDevice(new io.visitorprofiler.schemas.Device())
+                        .setGeo(new io.visitorprofiler.schemas.Geo())
+                        .setPrivacy(new io.visitorprofiler.schemas.Privacy())
+                        .build())
+                .setPayload(
+                    new CartUpdated(List.of(new CartItem("SKU-1", "x", 10.0, 1)), 10.0, "USD"))
+                .build();
+        sentAt.put(event.getEventId(), System.nanoTime());
+        producer.send(new ProducerRecord<>(Topics.CLICKSTREAM.name(), visitor, event));
+      }
+      producer.flush();
+    }
+    long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!sentAt.isEmpty() && System.nanoTime() < waitUntil) {
+      Thread.sleep(50);
+    }
+    done.set(true);
+    reader.join();
+    List<Long> sorted = new ArrayList<>(latencies);
+    sorted.sort(Long::compare);
+    System.out.printf(
+        "latency   at %,.0f events/s for %d s: %,d changes, send->change p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (%d without a change)%n",
+        rate,
+        seconds,
+        sorted.size(),
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.99),
+        percentile(sorted, 0.999),
+        sentAt.size());
+  }
+
+  private static double percentile(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
+  }
+
+  private static long storeBytes(Path stateDir, String store) throws IOException {
+    try (Stream<Path> files = Files.walk(stateDir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> store.isEmpty() || f.toString().contains("/rocksdb/" + store + "/"))
+          .mapToLong(f -> f.toFile().length())
+          .sum();
+    }
+  }
+
+  private KafkaProducer<String, SpecificRecord> producer(int lingerMs) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
+    serializer.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
+    return new KafkaProducer<>(props, new StringSerializer(), serializer);
+  }
+}

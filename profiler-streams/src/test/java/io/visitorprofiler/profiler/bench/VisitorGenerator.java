@@ -1,0 +1,202 @@
+package io.visitorprofiler.profiler.bench;
+
+import io.visitorprofiler.schemas.CartItem;
+import io.visitorprofiler.schemas.CartUpdated;
+import io.visitorprofiler.schemas.ChatEvent;
+import io.visitorprofiler.schemas.ChatRequested;
+import io.visitorprofiler.schemas.ClickstreamEvent;
+import io.visitorprofiler.schemas.Device;
+import io.visitorprofiler.schemas.EventContext;
+import io.visitorprofiler.schemas.Geo;
+import io.visitorprofiler.schemas.Heartbeat;
+import io.visitorprofiler.schemas.PageView;
+import io.visitorprofiler.schemas.PostchatSubmitted;
+import io.visitorprofiler.schemas.Privacy;
+import io.visitorprofiler.schemas.Purchase;
+import io.visitorprofiler.schemas.ReferrerClass;
+import io.visitorprofiler.schemas.TrafficSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Realistic visitors, deterministic for a seed: a session of page views with heartbeats, a cart for
+ * some, a chat with a post-chat survey for a few, an order for fewer; geography, devices and
+ * referrers (search with keywords, social, e-mail, campaigns, direct) in plausible shares.
+ */
+final class VisitorGenerator {
+  private static final String[] CITIES = {
+    "New York", "Los Angeles", "Chicago", "Houston", "Miami", "Boston", "Seattle", "Denver",
+    "Atlanta", "Austin", "London", "Berlin", "Paris", "Madrid", "Toronto", "Sydney"
+  };
+  private static final String[] PATHS = {
+    "/",
+    "/yoga",
+    "/yoga/pants",
+    "/cups",
+    "/kitchen",
+    "/sale",
+    "/blog/recipes",
+    "/about",
+    "/cart",
+    "/checkout"
+  };
+  private static final String[] KEYWORDS = {
+    "yoga pants", "steel cups", "kitchen set", "gift ideas", "running shoes"
+  };
+  private static final String[] DEVICES = {"desktop", "mobile", "mobile", "tablet"};
+
+  private final SplittableRandom random;
+  private final Instant start;
+
+  VisitorGenerator(long seed, Instant start) {
+    this.random = new SplittableRandom(seed);
+    this.start = start;
+  }
+
+  /** Emits every event of visitor {@code index}, in time order; returns how many. */
+  int visitor(int index, Consumer<SpecificRecord> out) {
+    String id = "bench-" + index;
+    Instant at = start.plusMillis(index * 3L);
+    EventContext context = context(at);
+    int events = 0;
+    int pages = 1 + random.nextInt(6);
+    boolean cart = random.nextInt(100) < 40;
+    boolean chat = random.nextInt(100) < 6;
+    boolean purchase = cart && random.nextInt(100) < 15;
+    List<CartItem> items = new ArrayList<>();
+    for (int page = 0; page < pages; page++) {
+      String path = PATHS[random.nextInt(PATHS.length)];
+      out.accept(
+          click(
+              id,
+              at,
+              context,
+              PageView.newBuilder().setUrl("https://shop.example" + path).build()));
+      events++;
+      at = at.plusSeconds(5 + random.nextInt(60));
+      if (random.nextInt(100) < 30) {
+        out.accept(click(id, at, context, new Heartbeat("https://shop.example" + path)));
+        events++;
+      }
+      if (cart && random.nextInt(100) < 50) {
+        items.add(new CartItem("SKU-" + random.nextInt(200), "Item", 5.0 + random.nextInt(60), 1));
+        double value = items.stream().mapToDouble(CartItem::getPrice).sum();
+        out.accept(click(id, at, context, new CartUpdated(new ArrayList<>(items), value, "USD")));
+        events++;
+      }
+    }
+    if (chat) {
+      out.accept(chat(id, at, context, new ChatRequested(null, null)));
+      at = at.plusSeconds(120);
+      out.accept(
+          chat(
+              id,
+              at,
+              context,
+              new PostchatSubmitted(
+                  Map.of("found_what_you_were_looking_for", random.nextBoolean() ? "yes" : "no"),
+                  3)));
+      events += 2;
+    }
+    if (purchase && !items.isEmpty()) {
+      double value = items.stream().mapToDouble(CartItem::getPrice).sum();
+      out.accept(
+          click(
+              id,
+              at.plusSeconds(30),
+              context,
+              Purchase.newBuilder().setItems(items).setValue(value).setCurrency("USD").build()));
+      events++;
+    }
+    return events;
+  }
+
+  private EventContext context(Instant at) {
+    int kind = random.nextInt(100);
+    TrafficSource source;
+    if (kind < 35) {
+      source =
+          source(
+              "https://www.google.com/search",
+              "google.com",
+              ReferrerClass.SEARCH,
+              "google",
+              KEYWORDS[random.nextInt(KEYWORDS.length)]);
+    } else if (kind < 50) {
+      source =
+          source("https://www.facebook.com/", "facebook.com", ReferrerClass.SOCIAL, null, null);
+    } else if (kind < 58) {
+      source = source("https://mail.example/", "mail.example", ReferrerClass.EMAIL, null, null);
+    } else if (kind < 68) {
+      source = source(null, null, ReferrerClass.CAMPAIGN, null, null);
+      source.setCampaign(
+          io.visitorprofiler.schemas.Campaign.newBuilder()
+              .setName("black-friday")
+              .setSource("newsletter")
+              .setMedium("email")
+              .build());
+    } else {
+      source = source(null, null, ReferrerClass.DIRECT, null, null);
+    }
+    String device = DEVICES[random.nextInt(DEVICES.length)];
+    return EventContext.newBuilder()
+        .setReceivedAt(at)
+        .setIpTruncated("203.0.113.0")
+        .setDevice(
+            Device.newBuilder()
+                .setType(device)
+                .setOs(device.equals("desktop") ? "Windows" : "iOS")
+                .setBrowser("Chrome")
+                .build())
+        .setGeo(
+            Geo.newBuilder()
+                .setCity(CITIES[random.nextInt(CITIES.length)])
+                .setCountry("US")
+                .setTimezone("America/New_York")
+                .setLanguage("en-US")
+                .build())
+        .setSource(source)
+        .setPrivacy(new Privacy(false, false, false))
+        .build();
+  }
+
+  private static TrafficSource source(
+      String url, String domain, ReferrerClass kind, String engine, String keywords) {
+    return TrafficSource.newBuilder()
+        .setReferrerUrl(url)
+        .setReferrerDomain(domain)
+        .setReferrerClass(kind)
+        .setSearchEngine(engine)
+        .setSearchKeywords(keywords)
+        .build();
+  }
+
+  private static ClickstreamEvent click(
+      String visitor, Instant at, EventContext context, Object payload) {
+    return ClickstreamEvent.newBuilder()
+        .setEventId(visitor + "-" + at.toEpochMilli() + "-" + payload.getClass().getSimpleName())
+        .setSiteId("bench")
+        .setVisitorId(visitor)
+        .setEventTime(at)
+        .setContext(context)
+        .setPayload(payload)
+        .build();
+  }
+
+  private static ChatEvent chat(String visitor, Instant at, EventContext context, Object payload) {
+    return ChatEvent.newBuilder()
+        .setEventId(visitor + "-" + at.toEpochMilli() + "-" + payload.getClass().getSimpleName())
+        .setSiteId("bench")
+        .setVisitorId(visitor)
+        .setChatId("chat-" + visitor)
+        .setEventTime(at)
+        .setContext(context)
+        .setPayload(payload)
+        .build();
+  }
+}
