@@ -67,6 +67,9 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Apicurio Registry: " + command, e);
     }
+    Process started = process;
+    // A JVM that dies without calling stop() (a killed benchmark, a failed fork) takes it along.
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "apicurio-stop"));
     awaitReady();
   }
 

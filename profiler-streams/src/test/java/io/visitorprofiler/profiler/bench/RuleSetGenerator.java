@@ -11,10 +11,23 @@ import java.util.List;
  */
 final class RuleSetGenerator {
   private static final String[] CITIES = {
-    "Miami", "Boston", "Chicago", "London", "Berlin", "Austin", "Denver", "Paris"
+    "New York", "Los Angeles", "Chicago", "Houston", "Miami", "Boston", "Seattle", "Denver",
+    "Atlanta", "Austin", "London", "Berlin", "Paris", "Madrid", "Toronto", "Sydney"
   };
   private static final String[] PATHS = {
-    "/checkout", "/cart", "/yoga", "/cups", "/sale", "/kitchen"
+    "/checkout",
+    "/cart",
+    "/yoga",
+    "/cups",
+    "/sale",
+    "/kitchen",
+    "/",
+    "/yoga/pants",
+    "/blog/recipes",
+    "/about"
+  };
+  private static final String[] KEYWORDS = {
+    "yoga pants", "steel cups", "kitchen set", "gift ideas", "running shoes"
   };
 
   private RuleSetGenerator() {}
@@ -27,34 +40,78 @@ final class RuleSetGenerator {
     return rules;
   }
 
+  /**
+   * Rules get more specific as the set grows, as a real catalogue does (a segment per product,
+   * city, landing page or keyword), rather than piling near-identical thresholds on the same
+   * visitors: a visitor belongs to a handful of segments, not to a tenth of them.
+   */
   private static String condition(int i) {
     int v = i / 12;
     return switch (i % 12) {
-      case 0 -> "visitor.visits >= " + (2 + v % 3);
-      case 1 -> "visitor.geo.city == '" + CITIES[v % CITIES.length] + "'";
+      case 0 ->
+          "visitor.visits >= "
+              + (2 + v % 5)
+              + " && visitor.geo.city == '"
+              + CITIES[v % CITIES.length]
+              + "'";
+      case 1 ->
+          "visitor.geo.city == '"
+              + CITIES[v % CITIES.length]
+              + "' && visitor.device.type == '"
+              + (v % 2 == 0 ? "mobile" : "desktop")
+              + "'";
       case 2 ->
-          "visitor.source.referrerDomain == 'facebook.com' && visitor.pageViews >= " + (1 + v % 4);
+          "visitor.source.referrerDomain == 'facebook.com' && visitor.visit.currentPath == '"
+              + PATHS[v % PATHS.length]
+              + "'";
       case 3 ->
-          "visitor.source.searchEngine == 'google' && visitor.source.searchKeywords.contains('"
-              + (v % 2 == 0 ? "yoga" : "cups")
-              + "')";
-      case 4 -> "visitor.cart.itemCount > 0 && visitor.cart.value < " + (20 + v % 80) + ".0";
-      case 5 -> "'SKU-" + (v % 200) + "' in visitor.cart.skus";
+          "visitor.source.searchKeywords == '"
+              + KEYWORDS[v % KEYWORDS.length]
+              + "' && visitor.pageViews >= "
+              + (1 + v % 6);
+      case 4 ->
+          "visitor.cart.itemCount > 0 && visitor.cart.value < "
+              + (20 + v % 80)
+              + ".0 && '"
+              + sku(v)
+              + "' in visitor.cart.skus";
+      case 5 -> "'" + sku(v) + "' in visitor.cart.skus";
       case 6 ->
-          "'found_what_you_were_looking_for' in visitor.postChat && visitor.postChat['found_what_you_were_looking_for'] == 'no'";
+          "visitor.postChat['found_what_you_were_looking_for'] == 'no' && visitor.geo.city == '"
+              + CITIES[v % CITIES.length]
+              + "'";
       case 7 ->
           "visitor.visit.currentPath == '"
               + PATHS[v % PATHS.length]
               + "' && visitor.cart.itemCount > "
-              + (v % 3);
+              + (v % 4);
       case 8 ->
-          "visitor.purchases.count >= 1 && visitor.purchases.totalValue > " + (10 + v % 100) + ".0";
-      case 9 -> "visitor.device.type == 'mobile' && visitor.visit.pageViews >= " + (2 + v % 4);
+          "visitor.purchases.count >= "
+              + (1 + v % 3)
+              + " && visitor.purchases.totalValue > "
+              + (10 + 10 * (v % 20))
+              + ".0";
+      case 9 ->
+          "visitor.visit.landingUrl.endsWith('"
+              + PATHS[v % PATHS.length]
+              + "') && visitor.visit.pageViews >= "
+              + (2 + v % 5);
       case 10 ->
-          "visitor.cart.itemCount > 0 && visitor.cart.idleSeconds >= " + (300 + 60 * (v % 10));
+          "'"
+              + sku(v)
+              + "' in visitor.cart.skus && visitor.cart.idleSeconds >= "
+              + (300 + 60 * (v % 10));
       default ->
-          "visitor.visit.secondsOnSite >= " + (60 + 30 * (v % 10)) + " && visitor.pageViews > 2";
+          "visitor.visit.secondsOnSite >= "
+              + (60 + 30 * (v % 10))
+              + " && visitor.visit.currentPath == '"
+              + PATHS[v % PATHS.length]
+              + "'";
     };
+  }
+
+  private static String sku(int v) {
+    return "SKU-" + (v * 7 % 200);
   }
 
   static SegmentDefinition definition(String id, int priority, String condition, Instant savedAt) {
