@@ -33,6 +33,14 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    cluster = start(brokers);
+  }
+
+  /**
+   * Formats and starts a KRaft cluster of combined broker-controller nodes and waits until its
+   * brokers are ready; for code outside JUnit (benchmarks). The caller closes it.
+   */
+  public static KafkaClusterTestKit start(int brokers) throws Exception {
     TestKitNodes nodes =
         new TestKitNodes.Builder()
             .setCombined(true)
@@ -40,7 +48,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
             .setNumControllerNodes(1)
             .build();
     short replication = (short) Math.min(3, brokers);
-    cluster =
+    KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(nodes)
             .setConfigProp("offsets.topic.replication.factor", String.valueOf(replication))
             .setConfigProp("transaction.state.log.replication.factor", String.valueOf(replication))
@@ -50,6 +58,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();
+    return cluster;
   }
 
   @Override
