@@ -5,6 +5,7 @@ import dev.cel.runtime.CelRuntime;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A segment definition with its condition compiled and analysed: which profile fields it reads (so
@@ -15,16 +16,24 @@ public final class SegmentRule {
   private final CelRuntime.Program program;
   private final long reads;
   private final List<TimeThreshold> thresholds;
+  private final Optional<RuleGuard> guard;
 
   SegmentRule(
       SegmentDefinition definition,
       CelRuntime.Program program,
       long reads,
-      List<TimeThreshold> thresholds) {
+      List<TimeThreshold> thresholds,
+      Optional<RuleGuard> guard) {
     this.definition = definition;
     this.program = program;
     this.reads = reads;
     this.thresholds = List.copyOf(thresholds);
+    this.guard = guard;
+  }
+
+  /** A necessary condition that is cheaper to test than the rule, if the rule has one. */
+  public Optional<RuleGuard> guard() {
+    return guard;
   }
 
   public SegmentDefinition definition() {

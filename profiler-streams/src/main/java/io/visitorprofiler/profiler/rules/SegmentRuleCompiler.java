@@ -57,7 +57,8 @@ public final class SegmentRuleCompiler {
           e.getMessage(), List.of(new RuleCompileException.Problem(1, 1, e.getMessage())));
     }
     CelNavigableExpr root = CelNavigableAst.fromAst(ast).getRoot();
-    return new SegmentRule(definition, program, reads(root), thresholds(root));
+    return new SegmentRule(
+        definition, program, reads(root), thresholds(root), guard(ast.getExpr()));
   }
 
   /** Checks a condition without building a rule: for validating drafts. */
@@ -138,6 +139,57 @@ public final class SegmentRuleCompiler {
       }
     }
     return mask;
+  }
+
+  /** The first guard among the conjuncts of the top-level {@code &&} chain, if any. */
+  static Optional<RuleGuard> guard(CelExpr expr) {
+    if (expr.getKind() != CelExpr.ExprKind.Kind.CALL) {
+      return Optional.empty();
+    }
+    String function = expr.call().function();
+    List<CelExpr> args = expr.call().args();
+    if (function.equals("_&&_")) {
+      for (CelExpr conjunct : args) {
+        Optional<RuleGuard> found = guard(conjunct);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+      return Optional.empty();
+    }
+    if (function.equals("_==_") && args.size() == 2) {
+      return equality(args.get(0), args.get(1)).or(() -> equality(args.get(1), args.get(0)));
+    }
+    if (function.equals("@in") && args.size() == 2) {
+      Optional<String> literal = stringConstant(args.get(0));
+      Optional<ProfileField> list =
+          args.get(1).getKind() == CelExpr.ExprKind.Kind.SELECT
+              ? visitorPath(args.get(1)).flatMap(ProfileField::byPath)
+              : Optional.empty();
+      if (literal.isPresent() && list.isPresent() && list.get() == ProfileField.CART_SKUS) {
+        return Optional.of(new RuleGuard(list.get(), literal.get(), true));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<RuleGuard> equality(CelExpr fieldSide, CelExpr literalSide) {
+    if (fieldSide.getKind() != CelExpr.ExprKind.Kind.SELECT) {
+      return Optional.empty();
+    }
+    Optional<ProfileField> field = visitorPath(fieldSide).flatMap(ProfileField::byPath);
+    Optional<String> literal = stringConstant(literalSide);
+    if (field.isEmpty() || literal.isEmpty() || field.get().type() != SimpleType.STRING) {
+      return Optional.empty();
+    }
+    return Optional.of(new RuleGuard(field.get(), literal.get(), false));
+  }
+
+  private static Optional<String> stringConstant(CelExpr expr) {
+    return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+            && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE
+        ? Optional.of(expr.constant().stringValue())
+        : Optional.empty();
   }
 
   private static List<TimeThreshold> thresholds(CelNavigableExpr root) {

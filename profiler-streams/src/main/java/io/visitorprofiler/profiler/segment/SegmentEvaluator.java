@@ -95,7 +95,12 @@ public final class SegmentEvaluator {
       if (view == null) {
         view = ProfileView.of(profile, nowMillis, settings);
       }
-      boolean matches = matches(rule, view, profile);
+      // A non-member whose guard fails cannot enter: no need to run the rule.
+      final Map<String, Object> visitor = view;
+      boolean matches =
+          (membership == null && rule.guard().map(g -> !g.holds(visitor)).orElse(false))
+              ? false
+              : matches(rule, view, profile);
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
         transitions.add(transition(rule, Transition.ENTERED));

@@ -112,6 +112,23 @@ class SegmentRuleCompilerTest {
   }
 
   @Test
+  void aGuardIsAnEqualityOrSkuMembershipAmongTheTopLevelConjuncts() throws Exception {
+    assertThat(compile("visitor.visits > 2 && visitor.geo.city == 'Miami'").guard())
+        .contains(new RuleGuard(ProfileField.GEO_CITY, "Miami", false));
+    assertThat(compile("'CUPS-6' in visitor.cart.skus && visitor.cart.value < 50.0").guard())
+        .contains(new RuleGuard(ProfileField.CART_SKUS, "CUPS-6", true));
+    assertThat(compile("visitor.geo.city == 'Miami' || visitor.visits > 2").guard()).isEmpty();
+    assertThat(compile("visitor.visits >= 2").guard()).isEmpty();
+
+    VisitorProfile profile = ProfileUpdater.newProfile("v", "demo", Instant.EPOCH);
+    profile.getGeo().setCity("Miami");
+    Map<String, Object> view = ProfileView.of(profile, 0, ProfileSettings.DEFAULTS);
+    assertThat(new RuleGuard(ProfileField.GEO_CITY, "Miami", false).holds(view)).isTrue();
+    assertThat(new RuleGuard(ProfileField.GEO_CITY, "Boston", false).holds(view)).isFalse();
+    assertThat(new RuleGuard(ProfileField.CART_SKUS, "CUPS-6", true).holds(view)).isFalse();
+  }
+
+  @Test
   void aMissingMapKeyIsARunTimeErrorNotAMatch() throws Exception {
     VisitorProfile profile = ProfileUpdater.newProfile("v", "demo", Instant.EPOCH);
     Map<String, Object> view = ProfileView.of(profile, 0, ProfileSettings.DEFAULTS);

@@ -169,6 +169,21 @@ class SegmentLifecycleTest {
   }
 
   @Test
+  void aGuardThatFailsSkipsTheRuleForNonMembersButMembersStillExit() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(
+          segment("miami-mobile", 20, "visitor.geo.city == 'Miami' && visitor.visits >= 1"));
+      driver.send(pageView("v1", at(0, 0), "/", "Boston", null));
+      assertThat(driver.counter("profiler.rule.evaluations")).isZero();
+
+      driver.send(pageView("v2", at(0, 0), "/", "Miami", null));
+      driver.send(pageView("v2", at(0, 10), "/", "Boston", null)); // moved: guard fails, member
+      assertThat(driver.transitions())
+          .containsExactly("v2 miami-mobile ENTERED", "v2 miami-mobile EXITED");
+    }
+  }
+
+  @Test
   void onlyRulesReadingAChangedFieldAreEvaluated() {
     try (ProfilerDriver driver = new ProfilerDriver()) {
       driver.define(segment("miami", 20, "visitor.geo.city == 'Miami'"));
