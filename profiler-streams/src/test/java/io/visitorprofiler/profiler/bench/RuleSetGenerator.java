@@ -10,25 +10,9 @@ import java.util.List;
  * source, custom, cart, time-based), with varied constants so that no two rules are the same.
  */
 final class RuleSetGenerator {
-  private static final String[] CITIES = {
-    "New York", "Los Angeles", "Chicago", "Houston", "Miami", "Boston", "Seattle", "Denver",
-    "Atlanta", "Austin", "London", "Berlin", "Paris", "Madrid", "Toronto", "Sydney"
-  };
-  private static final String[] PATHS = {
-    "/checkout",
-    "/cart",
-    "/yoga",
-    "/cups",
-    "/sale",
-    "/kitchen",
-    "/",
-    "/yoga/pants",
-    "/blog/recipes",
-    "/about"
-  };
-  private static final String[] KEYWORDS = {
-    "yoga pants", "steel cups", "kitchen set", "gift ideas", "running shoes"
-  };
+  private static final String[] CITIES = VisitorGenerator.CITIES;
+  private static final String[] PATHS = VisitorGenerator.PATHS;
+  private static final String[] KEYWORDS = VisitorGenerator.KEYWORDS;
 
   private RuleSetGenerator() {}
 

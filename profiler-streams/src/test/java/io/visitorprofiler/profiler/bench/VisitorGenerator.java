@@ -29,11 +29,13 @@ import org.apache.avro.specific.SpecificRecord;
  * referrers (search with keywords, social, e-mail, campaigns, direct) in plausible shares.
  */
 final class VisitorGenerator {
-  private static final String[] CITIES = {
+  /** The cities, pages and search keywords visitors come with; rule sets draw from the same. */
+  static final String[] CITIES = {
     "New York", "Los Angeles", "Chicago", "Houston", "Miami", "Boston", "Seattle", "Denver",
     "Atlanta", "Austin", "London", "Berlin", "Paris", "Madrid", "Toronto", "Sydney"
   };
-  private static final String[] PATHS = {
+
+  static final String[] PATHS = {
     "/",
     "/yoga",
     "/yoga/pants",
@@ -45,7 +47,7 @@ final class VisitorGenerator {
     "/cart",
     "/checkout"
   };
-  private static final String[] KEYWORDS = {
+  static final String[] KEYWORDS = {
     "yoga pants", "steel cups", "kitchen set", "gift ideas", "running shoes"
   };
   private static final String[] DEVICES = {"desktop", "mobile", "mobile", "tablet"};
