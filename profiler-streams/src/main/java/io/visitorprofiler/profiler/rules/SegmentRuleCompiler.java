@@ -61,11 +61,6 @@ public final class SegmentRuleCompiler {
         definition, program, reads(root), thresholds(root), guard(ast.getExpr()));
   }
 
-  /** Checks a condition without building a rule: for validating drafts. */
-  public void validate(String condition) throws RuleCompileException {
-    check(condition);
-  }
-
   private CelAbstractSyntaxTree check(String condition) throws RuleCompileException {
     if (condition == null || condition.isBlank()) {
       throw new RuleCompileException(

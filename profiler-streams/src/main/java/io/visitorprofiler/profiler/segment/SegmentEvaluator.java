@@ -103,14 +103,14 @@ public final class SegmentEvaluator {
               : matches(rule, view, profile);
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
-        transitions.add(transition(rule, Transition.ENTERED));
+        transitions.add(SegmentTransition.of(rule, Transition.ENTERED));
       } else if (matches) {
         membership.setVersion(rule.version());
         kept.add(membership);
       } else if (membership != null) {
         if (nowMillis - membership.getEnteredAt().toEpochMilli()
             >= minDwell(rule.definition()).toMillis()) {
-          transitions.add(transition(rule, Transition.EXITED));
+          transitions.add(SegmentTransition.of(rule, Transition.EXITED));
         } else {
           kept.add(membership); // exit deferred until the minimum dwell has passed
         }
@@ -121,15 +121,7 @@ public final class SegmentEvaluator {
         members.values().stream()
             .sorted((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()))
             .toList()) {
-      Optional<SegmentDefinition> last = book.retired(gone.getSegmentId());
-      transitions.add(
-          new SegmentTransition(
-              gone.getSegmentId(),
-              last.map(SegmentDefinition::getName).orElse(gone.getSegmentId()),
-              last.map(SegmentDefinition::getVersion).orElse(gone.getVersion()),
-              last.map(SegmentDefinition::getPriority).orElse(0),
-              Transition.EXITED,
-              null));
+      transitions.add(SegmentTransition.exit(gone, rules, book));
     }
     kept.sort((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()));
     profile.setMemberships(kept);
@@ -163,12 +155,6 @@ public final class SegmentEvaluator {
   private Duration minDwell(SegmentDefinition definition) {
     Integer own = definition.getMinDwellSeconds();
     return own == null ? defaultMinDwell : Duration.ofSeconds(own);
-  }
-
-  private static SegmentTransition transition(SegmentRule rule, Transition direction) {
-    SegmentDefinition d = rule.definition();
-    return new SegmentTransition(
-        rule.segmentId(), d.getName(), rule.version(), rule.priority(), direction, rule);
   }
 
   /** The earliest moment after {@code now} at which time alone can change an outcome. */

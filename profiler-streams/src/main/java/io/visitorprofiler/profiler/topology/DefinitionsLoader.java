@@ -61,6 +61,9 @@ final class DefinitionsLoader implements Processor<String, SegmentDefinition, Vo
       log.info("segment {} deleted", segmentId);
       return;
     }
+    if (book.snapshot().rule(segmentId).map(r -> r.definition().equals(definition)).orElse(false)) {
+      return; // already compiled: init() and a restore that replays the topic both deliver it
+    }
     try {
       book.put(compiler.compile(definition));
       log.info(

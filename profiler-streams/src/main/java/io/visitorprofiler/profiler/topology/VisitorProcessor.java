@@ -291,17 +291,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
     List<SegmentTransition> exits = new ArrayList<>();
     SegmentRuleBook.Snapshot rules = book.snapshot();
     for (Membership m : profile.getMemberships()) {
-      var rule = rules.rule(m.getSegmentId());
-      exits.add(
-          new SegmentTransition(
-              m.getSegmentId(),
-              rule.map(r -> r.definition().getName())
-                  .or(() -> book.retired(m.getSegmentId()).map(d -> d.getName()))
-                  .orElse(m.getSegmentId()),
-              m.getVersion(),
-              rule.map(r -> r.priority()).orElse(0),
-              Transition.EXITED,
-              rule.orElse(null)));
+      exits.add(SegmentTransition.exit(m, rules, book));
     }
     profile.setMemberships(new ArrayList<>());
     emit(profile, exits, rules, cause, profile.getLastEventId(), at);
