@@ -1,6 +1,7 @@
 package io.visitorprofiler.deploy.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -111,6 +112,21 @@ class TopicReconcilerIT {
         .get();
     admin.createPartitions(Map.of("vp.invitations.v1", NewPartitions.increaseTo(8))).all().get();
     admin.createTopics(List.of(new NewTopic("vp.forgotten.v0", 1, (short) 1))).all().get();
+    // The controller acknowledges before the broker's metadata cache, which the reconciler
+    // reads, has caught up; wait until the broker shows both changes.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                admin.listTopics().names().get().contains("vp.forgotten.v0")
+                    && admin
+                            .describeTopics(List.of("vp.invitations.v1"))
+                            .allTopicNames()
+                            .get()
+                            .get("vp.invitations.v1")
+                            .partitions()
+                            .size()
+                        == 8);
 
     TopicReport seen = reconcile(TopicReconciler.Mode.APPLY);
     assertThat(seen.drift())
