@@ -1,0 +1,222 @@
+package io.visitorprofiler.gateway.enrich;
+
+import io.visitorprofiler.schemas.Campaign;
+import io.visitorprofiler.schemas.ReferrerClass;
+import io.visitorprofiler.schemas.TrafficSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where a visit came from, from the page URL and its referrer: the referrer's domain and class
+ * (search, social, email, internal, direct, campaign, other referral), the search engine and the
+ * keywords when the referrer carries them, and the {@code utm_*} campaign of the landing page.
+ *
+ * <p>Order of decision: a same-site referrer is INTERNAL; a page tagged with {@code
+ * utm_medium=email} is EMAIL; any other {@code utm_*} tag or an ad click id ({@code gclid}, {@code
+ * msclkid}, {@code dclid}) is a paid/tagged CAMPAIGN; then the referrer's host decides (search
+ * engine, social network, webmail), an unknown host is REFERRAL, and no referrer is DIRECT.
+ */
+public final class ReferrerClassifier {
+  private static final int MAX_KEYWORDS = 256;
+
+  /** A search engine: host suffixes ("google." matches google.com and google.co.uk). */
+  private record SearchEngine(String name, List<String> hosts, List<String> keywordParams) {
+    boolean matches(String domain) {
+      for (String host : hosts) {
+        // "google." is Google's search on any country domain, not mail.google.com or docs.
+        if (host.endsWith(".")
+            ? domain.startsWith(host)
+            : domain.equals(host) || domain.endsWith("." + host)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private static final List<SearchEngine> SEARCH_ENGINES =
+      List.of(
+          new SearchEngine("Google", List.of("google."), List.of("q")),
+          new SearchEngine("Bing", List.of("bing.com"), List.of("q")),
+          new SearchEngine("Yahoo", List.of("search.yahoo.com", "yahoo.co.jp"), List.of("p")),
+          new SearchEngine("DuckDuckGo", List.of("duckduckgo.com"), List.of("q")),
+          new SearchEngine("Baidu", List.of("baidu.com"), List.of("wd", "word")),
+          new SearchEngine("Yandex", List.of("yandex."), List.of("text")),
+          new SearchEngine("Ecosia", List.of("ecosia.org"), List.of("q")),
+          new SearchEngine("Brave", List.of("search.brave.com"), List.of("q")),
+          new SearchEngine("Startpage", List.of("startpage.com"), List.of("query", "q")),
+          new SearchEngine("Qwant", List.of("qwant.com"), List.of("q")),
+          new SearchEngine("Naver", List.of("search.naver.com"), List.of("query")),
+          new SearchEngine("Seznam", List.of("search.seznam.cz"), List.of("q")),
+          new SearchEngine("Ask", List.of("ask.com"), List.of("q")),
+          new SearchEngine("AOL", List.of("search.aol.com"), List.of("q")));
+
+  private static final Set<String> SOCIAL =
+      Set.of(
+          "facebook.com",
+          "fb.com",
+          "fb.me",
+          "instagram.com",
+          "t.co",
+          "twitter.com",
+          "x.com",
+          "linkedin.com",
+          "lnkd.in",
+          "pinterest.com",
+          "reddit.com",
+          "youtube.com",
+          "youtu.be",
+          "tiktok.com",
+          "snapchat.com",
+          "whatsapp.com",
+          "wa.me",
+          "t.me",
+          "threads.net",
+          "tumblr.com",
+          "vk.com",
+          "quora.com",
+          "bsky.app",
+          "mastodon.social",
+          "news.ycombinator.com");
+
+  private static final Set<String> WEBMAIL =
+      Set.of(
+          "mail.google.com",
+          "outlook.live.com",
+          "outlook.office.com",
+          "outlook.office365.com",
+          "mail.yahoo.com",
+          "mail.aol.com",
+          "mail.proton.me",
+          "mail.zoho.com",
+          "mail.yandex.ru",
+          "webmail.gmx.net",
+          "mail.gmx.com",
+          "web.de");
+
+  private static final List<String> CLICK_IDS = List.of("gclid", "msclkid", "dclid", "wbraid");
+
+  /**
+   * Classifies the source of the page view at {@code pageUrl} reached from {@code referrerUrl}
+   * (either may be null).
+   */
+  public TrafficSource classify(String pageUrl, String referrerUrl) {
+    Optional<UrlParts> page = UrlParts.of(pageUrl);
+    Optional<UrlParts> referrer = UrlParts.of(referrerUrl);
+    Campaign campaign = page.map(ReferrerClassifier::campaign).orElse(null);
+    String referrerDomain = referrer.map(UrlParts::domain).orElse(null);
+    String storedReferrer = referrer.isPresent() ? cap(referrerUrl.trim(), 2048) : null;
+
+    Optional<SearchEngine> engine =
+        referrer.flatMap(
+            r -> SEARCH_ENGINES.stream().filter(s -> s.matches(r.domain())).findFirst());
+    String keywords =
+        engine
+            .flatMap(
+                e ->
+                    e.keywordParams().stream()
+                        .map(p -> referrer.get().param(p, MAX_KEYWORDS))
+                        .flatMap(Optional::stream)
+                        .findFirst())
+            .orElse(null);
+
+    ReferrerClass referrerClass;
+    if (referrer.isPresent() && page.isPresent() && sameSite(page.get(), referrer.get())) {
+      referrerClass = ReferrerClass.INTERNAL;
+    } else if (campaign != null && "email".equalsIgnoreCase(campaign.getMedium())) {
+      referrerClass = ReferrerClass.EMAIL;
+    } else if (campaign != null || page.map(ReferrerClassifier::hasClickId).orElse(false)) {
+      referrerClass = ReferrerClass.CAMPAIGN;
+    } else if (referrer.isEmpty()) {
+      referrerClass = ReferrerClass.DIRECT;
+    } else if (isWebmail(referrer.get().host())) {
+      referrerClass = ReferrerClass.EMAIL;
+    } else if (engine.isPresent()) {
+      referrerClass = ReferrerClass.SEARCH;
+    } else if (matchesDomain(referrerDomain, SOCIAL)) {
+      referrerClass = ReferrerClass.SOCIAL;
+    } else {
+      referrerClass = ReferrerClass.REFERRAL;
+    }
+    return new TrafficSource(
+        storedReferrer,
+        referrerDomain,
+        referrerClass,
+        engine.map(SearchEngine::name).orElse(null),
+        keywords,
+        campaign);
+  }
+
+  /** The {@code utm_*} tags of a landing page, or null when it carries none. */
+  static Campaign campaign(UrlParts page) {
+    Optional<String> source = page.param("utm_source", 128);
+    Optional<String> medium = page.param("utm_medium", 128);
+    Optional<String> name = page.param("utm_campaign", 128);
+    Optional<String> term = page.param("utm_term", 128);
+    Optional<String> content = page.param("utm_content", 128);
+    if (source.isEmpty()
+        && medium.isEmpty()
+        && name.isEmpty()
+        && term.isEmpty()
+        && content.isEmpty()) {
+      return null;
+    }
+    return new Campaign(
+        source.map(s -> s.toLowerCase(Locale.ROOT)).orElse(null),
+        medium.map(m -> m.toLowerCase(Locale.ROOT)).orElse(null),
+        name.orElse(null),
+        term.orElse(null),
+        content.orElse(null));
+  }
+
+  private static boolean hasClickId(UrlParts page) {
+    return CLICK_IDS.stream().anyMatch(id -> page.param(id, 256).isPresent());
+  }
+
+  private static boolean sameSite(UrlParts page, UrlParts referrer) {
+    return page.domain().equals(referrer.domain())
+        || registrable(page.domain()).equals(registrable(referrer.domain()));
+  }
+
+  /**
+   * The registrable part of a host, approximately: the last two labels, or three when the
+   * second-to-last is a short public suffix label such as {@code co.uk} or {@code com.au}.
+   */
+  static String registrable(String host) {
+    String[] labels = host.split("\\.");
+    if (labels.length <= 2) {
+      return host;
+    }
+    String second = labels[labels.length - 2];
+    int keep =
+        second.length() <= 3 && labels[labels.length - 1].length() == 2 && labels.length >= 3
+            ? 3
+            : 2;
+    return String.join(
+        ".", java.util.Arrays.copyOfRange(labels, labels.length - keep, labels.length));
+  }
+
+  private static boolean matchesDomain(String domain, Set<String> known) {
+    if (domain == null) {
+      return false;
+    }
+    for (String candidate = domain;
+        candidate.contains(".");
+        candidate = candidate.substring(candidate.indexOf('.') + 1)) {
+      if (known.contains(candidate)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isWebmail(String host) {
+    return WEBMAIL.contains(host) || host.startsWith("webmail.") || host.startsWith("mail.");
+  }
+
+  private static String cap(String text, int max) {
+    return text.length() > max ? text.substring(0, max) : text;
+  }
+}

@@ -1,0 +1,295 @@
+package io.visitorprofiler.gateway.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visitorprofiler.runtime.http.ApiError;
+import io.visitorprofiler.schemas.CartItem;
+import io.visitorprofiler.schemas.CartUpdated;
+import io.visitorprofiler.schemas.ChatEnded;
+import io.visitorprofiler.schemas.ChatMessage;
+import io.visitorprofiler.schemas.ChatRequested;
+import io.visitorprofiler.schemas.ChatSender;
+import io.visitorprofiler.schemas.ChatStarted;
+import io.visitorprofiler.schemas.Consent;
+import io.visitorprofiler.schemas.CustomVariables;
+import io.visitorprofiler.schemas.Heartbeat;
+import io.visitorprofiler.schemas.Identify;
+import io.visitorprofiler.schemas.InvitationOutcome;
+import io.visitorprofiler.schemas.InvitationResponse;
+import io.visitorprofiler.schemas.OfflineMessage;
+import io.visitorprofiler.schemas.PageView;
+import io.visitorprofiler.schemas.PostchatSubmitted;
+import io.visitorprofiler.schemas.PrechatSubmitted;
+import io.visitorprofiler.schemas.Purchase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Reads a posted JSON batch ({@code {"sentAt": ..., "events": [...]}}) into typed events, naming
+ * every invalid field as {@code events[i].field}. Unknown fields are ignored (the API accepts more,
+ * never less); values are bounded so one event cannot bloat a profile.
+ */
+public final class EventBatchReader {
+  static final int MAX_TEXT = 512;
+  static final int MAX_CHAT_TEXT = 8192;
+  private static final int MAX_ITEMS = 100;
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
+  private static final Pattern TIMEZONE = Pattern.compile("[A-Za-z0-9_+\\-/]{1,64}");
+
+  private final ObjectMapper json;
+  private final int maxEvents;
+
+  public EventBatchReader(ObjectMapper json, int maxEvents) {
+    this.json = json;
+    this.maxEvents = maxEvents;
+  }
+
+  /** Thrown when the batch holds more events than allowed (answered with 413). */
+  public static final class TooManyEvents extends RuntimeException {
+    public TooManyEvents(int count, int max) {
+      super("a batch may hold at most " + max + " events, got " + count);
+    }
+  }
+
+  public EventBatch read(byte[] body) {
+    List<ApiError.Problem> problems = new ArrayList<>();
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (JsonProcessingException e) {
+      String where = "body";
+      if (e.getLocation() != null) {
+        where = "body:" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+      }
+      return new EventBatch(
+          null,
+          List.of(),
+          List.of(new ApiError.Problem(where, "not valid JSON: " + e.getOriginalMessage())));
+    } catch (java.io.IOException e) {
+      return new EventBatch(
+          null, List.of(), List.of(new ApiError.Problem("body", "unreadable: " + e.getMessage())));
+    }
+    if (root == null || !root.isObject()) {
+      return new EventBatch(
+          null, List.of(), List.of(new ApiError.Problem("body", "must be a JSON object")));
+    }
+    FieldReader batch = new FieldReader(root, "batch", problems);
+    Long sentAt = batch.timestamp("sentAt");
+    JsonNode events = root.get("events");
+    if (events == null || !events.isArray() || events.isEmpty()) {
+      problems.add(new ApiError.Problem("events", "must be a non-empty array"));
+      return new EventBatch(sentAt, List.of(), problems);
+    }
+    if (events.size() > maxEvents) {
+      throw new TooManyEvents(events.size(), maxEvents);
+    }
+    List<IncomingEvent> read = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      IncomingEvent event = readEvent(i, events.get(i), problems);
+      if (event != null) {
+        read.add(event);
+      }
+    }
+    return new EventBatch(sentAt, read, problems);
+  }
+
+  private IncomingEvent readEvent(int index, JsonNode node, List<ApiError.Problem> problems) {
+    String where = "events[" + index + "]";
+    if (!node.isObject()) {
+      problems.add(new ApiError.Problem(where, "must be a JSON object"));
+      return null;
+    }
+    int before = problems.size();
+    FieldReader f = new FieldReader(node, where, problems);
+    String typeName = f.requiredText("type", 64);
+    EventType type = null;
+    if (typeName != null) {
+      type = EventType.byName(typeName.toLowerCase(Locale.ROOT)).orElse(null);
+      if (type == null) {
+        f.problem("type", "unknown type '" + typeName + "'; one of " + EventType.names());
+      }
+    }
+    String visitorId = f.identifier("visitorId", true, 128);
+    String eventId = f.identifier("eventId", false, 64);
+    Long clientTime = f.timestamp("timestamp");
+    Boolean optOut = f.bool("optOut");
+    String timezone = f.text("timezone", 64);
+    if (timezone != null && !TIMEZONE.matcher(timezone).matches()) {
+      f.problem("timezone", "must be an IANA time zone such as America/New_York");
+      timezone = null;
+    }
+    String language = f.text("language", 35);
+    if (language != null && !LANGUAGE.matcher(language).matches()) {
+      f.problem("language", "must be a BCP 47 language tag such as en-US");
+      language = null;
+    }
+    String chatId = type != null && type.chat() ? f.identifier("chatId", false, 128) : null;
+    SpecificRecord payload = type == null ? null : payload(type, f);
+    String url =
+        switch (payload) {
+          case PageView view -> view.getUrl();
+          case Heartbeat beat -> beat.getUrl();
+          case ChatRequested request -> request.getUrl();
+          case null, default -> f.url("url", false);
+        };
+    if (problems.size() > before || payload == null) {
+      return null;
+    }
+    String referrer = payload instanceof PageView view ? view.getReferrer() : null;
+    return new IncomingEvent(
+        index,
+        type,
+        eventId != null ? eventId : UUID.randomUUID().toString(),
+        visitorId,
+        clientTime,
+        payload,
+        chatId,
+        url,
+        referrer,
+        timezone,
+        language,
+        Boolean.TRUE.equals(optOut));
+  }
+
+  private SpecificRecord payload(EventType type, FieldReader f) {
+    return switch (type) {
+      case PAGE_VIEW ->
+          new PageView(
+              f.url("url", true),
+              f.text("title", MAX_TEXT),
+              emptyToNull(f.text("referrer", 2048)),
+              Boolean.TRUE.equals(f.bool("virtual")));
+      case HEARTBEAT -> new Heartbeat(f.url("url", false));
+      case CART_UPDATED -> {
+        List<CartItem> items = items(f);
+        Double value = f.amount("value", false);
+        String currency = currency(f);
+        yield items == null
+            ? null
+            : new CartUpdated(items, value != null ? value : total(items), currency);
+      }
+      case PURCHASE -> {
+        List<CartItem> items = items(f);
+        Double value = f.amount("value", false);
+        String currency = currency(f);
+        String orderId = f.identifier("orderId", false, 128);
+        yield items == null
+            ? null
+            : new Purchase(orderId, items, value != null ? value : total(items), currency);
+      }
+      case IDENTIFY -> {
+        String email = f.text("email", 254);
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+          f.problem("email", "must be an e-mail address");
+        }
+        yield new Identify(
+            f.text("name", 128),
+            email,
+            f.text("customerId", 128),
+            f.stringMap("traits", false, 50, MAX_TEXT));
+      }
+      case CUSTOM_VARIABLES -> new CustomVariables(f.stringMap("variables", true, 50, MAX_TEXT));
+      case CONSENT -> new Consent(f.requiredBool("profiling"));
+      case INVITATION_RESPONSE ->
+          new InvitationResponse(
+              f.identifier("invitationId", true, 128),
+              enumValue(f, "response", InvitationOutcome.class, null));
+      case CHAT_REQUESTED -> new ChatRequested(f.url("url", false), f.text("department", 128));
+      case CHAT_STARTED -> new ChatStarted(f.text("agentId", 128));
+      case CHAT_MESSAGE ->
+          new ChatMessage(
+              f.identifier("messageId", false, 128),
+              enumValue(f, "sender", ChatSender.class, ChatSender.VISITOR),
+              f.text("senderId", 128),
+              f.requiredText("text", MAX_CHAT_TEXT));
+      case CHAT_ENDED -> new ChatEnded(f.text("endedBy", 128));
+      case PRECHAT_SUBMITTED -> new PrechatSubmitted(f.stringMap("fields", true, 50, MAX_TEXT));
+      case POSTCHAT_SUBMITTED ->
+          new PostchatSubmitted(
+              f.stringMap("fields", true, 50, MAX_TEXT), f.integer("rating", 1, 5));
+      case OFFLINE_MESSAGE ->
+          new OfflineMessage(
+              f.stringMap("fields", false, 50, MAX_TEXT), f.text("message", MAX_CHAT_TEXT));
+    };
+  }
+
+  private static List<CartItem> items(FieldReader f) {
+    JsonNode node = f.node("items");
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      f.problem("items", "must be an array");
+      return null;
+    }
+    if (node.size() > MAX_ITEMS) {
+      f.problem("items", "must have at most " + MAX_ITEMS + " items");
+      return null;
+    }
+    List<CartItem> items = new ArrayList<>(node.size());
+    boolean ok = true;
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode itemNode = node.get(i);
+      String where = f.where() + ".items[" + i + "]";
+      if (!itemNode.isObject()) {
+        f.problem("items[" + i + "]", "must be an object");
+        ok = false;
+        continue;
+      }
+      List<ApiError.Problem> itemProblems = new ArrayList<>();
+      FieldReader item = new FieldReader(itemNode, where, itemProblems);
+      String sku = item.requiredText("sku", 128);
+      String name = item.text("name", MAX_TEXT);
+      Double price = item.amount("price", true);
+      Integer quantity = item.integer("quantity", 1, 100_000);
+      if (!itemProblems.isEmpty()) {
+        itemProblems.forEach(
+            p -> f.problem(p.where().substring(f.where().length() + 1), p.message()));
+        ok = false;
+        continue;
+      }
+      items.add(new CartItem(sku, name, price, quantity == null ? 1 : quantity));
+    }
+    return ok ? items : null;
+  }
+
+  private static double total(List<CartItem> items) {
+    return items.stream().mapToDouble(i -> i.getPrice() * i.getQuantity()).sum();
+  }
+
+  private static String currency(FieldReader f) {
+    String text = f.text("currency", 3);
+    String currency = text == null ? null : text.toUpperCase(Locale.ROOT);
+    if (currency != null && !CURRENCY.matcher(currency).matches()) {
+      f.problem("currency", "must be an ISO 4217 code such as USD");
+      return null;
+    }
+    return currency;
+  }
+
+  private static <E extends Enum<E>> E enumValue(
+      FieldReader f, String field, Class<E> type, E defaultValue) {
+    String text = defaultValue == null ? f.requiredText(field, 32) : f.text(field, 32);
+    if (text == null) {
+      return defaultValue;
+    }
+    try {
+      return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> names =
+          java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
+      f.problem(field, "must be one of " + String.join(", ", names));
+      return defaultValue;
+    }
+  }
+
+  private static String emptyToNull(String text) {
+    return text == null || text.isEmpty() ? null : text;
+  }
+}

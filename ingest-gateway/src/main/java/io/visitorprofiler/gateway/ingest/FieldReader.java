@@ -1,0 +1,229 @@
+package io.visitorprofiler.gateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.visitorprofiler.runtime.http.ApiError;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the fields of one JSON object and records a problem, named {@code where.field}, for each
+ * field that is missing, of the wrong type or out of bounds. Readers return null for a bad field so
+ * that all problems of an event are reported at once.
+ */
+final class FieldReader {
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._:@-]+");
+
+  private final JsonNode node;
+  private final String where;
+  private final List<ApiError.Problem> problems;
+
+  FieldReader(JsonNode node, String where, List<ApiError.Problem> problems) {
+    this.node = node;
+    this.where = where;
+    this.problems = problems;
+  }
+
+  void problem(String field, String message) {
+    problems.add(new ApiError.Problem(where + "." + field, message));
+  }
+
+  boolean has(String field) {
+    JsonNode value = node.get(field);
+    return value != null && !value.isNull();
+  }
+
+  /** An optional string; null when absent, a problem when not a string or longer than max. */
+  String text(String field, int max) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      problem(field, "must be a string");
+      return null;
+    }
+    String text = value.textValue();
+    if (text.length() > max) {
+      problem(field, "must be at most " + max + " characters");
+      return null;
+    }
+    return text;
+  }
+
+  String requiredText(String field, int max) {
+    if (!has(field)) {
+      problem(field, "is required");
+      return null;
+    }
+    String text = text(field, max);
+    if (text != null && text.isBlank()) {
+      problem(field, "must not be blank");
+      return null;
+    }
+    return text;
+  }
+
+  /** An identifier (visitor, event, chat id): letters, digits and {@code . _ : @ -}. */
+  String identifier(String field, boolean required, int max) {
+    String text = required ? requiredText(field, max) : text(field, max);
+    if (text != null && !IDENTIFIER.matcher(text).matches()) {
+      problem(field, "may only contain letters, digits and . _ : @ -");
+      return null;
+    }
+    return text;
+  }
+
+  /** An absolute http(s) URL. */
+  String url(String field, boolean required) {
+    String text = required ? requiredText(field, 2048) : text(field, 2048);
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    if (!(text.regionMatches(true, 0, "http://", 0, 7)
+        || text.regionMatches(true, 0, "https://", 0, 8))) {
+      problem(field, "must be an absolute http(s) URL");
+      return null;
+    }
+    return text;
+  }
+
+  Boolean bool(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      problem(field, "must be true or false");
+      return null;
+    }
+    return value.booleanValue();
+  }
+
+  Boolean requiredBool(String field) {
+    if (!has(field)) {
+      problem(field, "is required");
+      return null;
+    }
+    return bool(field);
+  }
+
+  Double amount(String field, boolean required) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        problem(field, "is required");
+      }
+      return null;
+    }
+    if (!value.isNumber()) {
+      problem(field, "must be a number");
+      return null;
+    }
+    double amount = value.doubleValue();
+    if (!Double.isFinite(amount) || amount < 0 || amount > 1e12) {
+      problem(field, "must be a number from 0 to 10^12");
+      return null;
+    }
+    return amount;
+  }
+
+  Integer integer(String field, int min, int max) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      problem(field, "must be an integer");
+      return null;
+    }
+    int number = value.intValue();
+    if (number < min || number > max) {
+      problem(field, "must be between " + min + " and " + max);
+      return null;
+    }
+    return number;
+  }
+
+  /** ISO-8601 (with offset) or epoch milliseconds; null when absent. */
+  Long timestamp(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      return value.longValue();
+    }
+    if (value.isTextual()) {
+      try {
+        return OffsetDateTime.parse(value.textValue()).toInstant().toEpochMilli();
+      } catch (DateTimeException e) {
+        try {
+          return Instant.parse(value.textValue()).toEpochMilli();
+        } catch (DateTimeException ignored) {
+          // reported below
+        }
+      }
+    }
+    problem(field, "must be ISO-8601 with an offset (2026-11-22T10:00:00Z) or epoch milliseconds");
+    return null;
+  }
+
+  /**
+   * A flat object of string values (form fields, custom variables, traits); numbers and booleans
+   * are taken as their text. At most {@code maxEntries} entries of {@code maxLength} characters.
+   */
+  Map<String, String> stringMap(String field, boolean required, int maxEntries, int maxLength) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        problem(field, "is required");
+        return null;
+      }
+      return Map.of();
+    }
+    if (!value.isObject()) {
+      problem(field, "must be an object of strings");
+      return null;
+    }
+    if (value.size() > maxEntries) {
+      problem(field, "must have at most " + maxEntries + " entries");
+      return null;
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : value.properties()) {
+      JsonNode v = entry.getValue();
+      String key = entry.getKey();
+      if (key.isEmpty() || key.length() > 128) {
+        problem(field, "keys must be 1 to 128 characters");
+        return null;
+      }
+      if (v.isNull()) {
+        continue;
+      }
+      if (!v.isValueNode()) {
+        problem(field + "." + key, "must be a string, number or boolean");
+        return null;
+      }
+      String text = v.asText();
+      if (text.length() > maxLength) {
+        problem(field + "." + key, "must be at most " + maxLength + " characters");
+        return null;
+      }
+      map.put(key, text);
+    }
+    return map;
+  }
+
+  JsonNode node(String field) {
+    return node.get(field);
+  }
+
+  String where() {
+    return where;
+  }
+}
