@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.visitorprofiler.deploy.topics.TopicCatalog;
 import io.visitorprofiler.deploy.topics.TopicSpec;
+import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.Transition;
+import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
+import io.visitorprofiler.schemas.serde.AvroDeserializer;
+import io.visitorprofiler.schemas.topic.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,12 +20,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +47,7 @@ class LocalStackIT {
   private static int controllerPort;
   private static int registryPort;
   private static int profilerPort;
+  private static int gatewayPort;
 
   record Result(int exitCode, String output) {}
 
@@ -46,6 +57,7 @@ class LocalStackIT {
     controllerPort = freePort();
     registryPort = freePort();
     profilerPort = freePort();
+    gatewayPort = freePort();
   }
 
   @AfterAll
@@ -85,7 +97,8 @@ class LocalStackIT {
     assertThat(status.output())
         .contains("kafka      running")
         .contains("registry   running")
-        .contains("profiler   running");
+        .contains("profiler   running")
+        .contains("gateway    running");
     HttpResponse<String> ready =
         HttpClient.newHttpClient()
             .send(
@@ -98,8 +111,10 @@ class LocalStackIT {
         .as("the registry keeps its schemas in a file")
         .anyMatch(name -> name.endsWith(".mv.db"));
 
+    aVisitPostedToTheGatewayEntersASegment();
+
     List<Long> pids = new ArrayList<>();
-    for (String name : List.of("kafka", "registry", "profiler")) {
+    for (String name : List.of("kafka", "registry", "profiler", "gateway")) {
       pids.add(Long.parseLong(Files.readString(state.resolve("run/" + name + ".pid")).trim()));
     }
     Result again = vp("up");
@@ -114,10 +129,87 @@ class LocalStackIT {
           .as("process %d after down", pid)
           .isFalse();
     }
-    for (int port : List.of(kafkaPort, controllerPort, registryPort, profilerPort)) {
+    for (int port : List.of(kafkaPort, controllerPort, registryPort, profilerPort, gatewayPort)) {
       assertThat(listening(port)).as("port %d after down", port).isFalse();
     }
     assertThat(vp("status").exitCode()).isNotZero();
+  }
+
+  /**
+   * The whole pipeline of the local stack: a segment saved through the profiler's admin API, a
+   * visit posted to the gateway as tracker.js would, and the ENTERED change on the topic.
+   */
+  private static void aVisitPostedToTheGatewayEntersASegment() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String segment =
+        """
+        {"siteId": "demo", "name": "Small carts", "label": "Cart < $50", "color": "#e65100",
+         "priority": 40, "enabled": true,
+         "condition": "visitor.cart.itemCount > 0 && visitor.cart.value < 50.0"}
+        """;
+    HttpResponse<String> saved =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + profilerPort + "/v1/segments/small-carts"))
+                .header("Authorization", "Bearer demo-admin")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(segment))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(saved.statusCode()).as(saved.body()).isIn(200, 201);
+
+    String visitor = "v-stack-" + System.nanoTime();
+    String events =
+        """
+        {"events": [
+          {"type": "page_view", "visitorId": "%s", "url": "http://127.0.0.1/shop/cups"},
+          {"type": "cart_updated", "visitorId": "%s",
+           "items": [{"sku": "CUPS-6", "price": 24.0, "quantity": 1}], "value": 24.0, "currency": "USD"}
+        ]}
+        """
+            .formatted(visitor, visitor);
+    HttpResponse<String> posted =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/v1/events"))
+                // A browser's user agent: Java's own is (rightly) taken for a bot, not profiled.
+                .header(
+                    "User-Agent",
+                    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                        + " Chrome/131.0.0.0 Safari/537.36")
+                .header("Authorization", "Bearer demo-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(events))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+
+    AvroDeserializer<SegmentChange> changes = new AvroDeserializer<>(SegmentChange.class);
+    changes.configure(
+        Map.of(SchemaRegistryConfig.URL, "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7"),
+        false);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers", "127.0.0.1:" + kafkaPort,
+                "group.id", "local-stack-it",
+                "auto.offset.reset", "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.SEGMENT_CHANGES.name()));
+      long deadline = System.currentTimeMillis() + 60_000;
+      SegmentChange entered = null;
+      while (entered == null && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          SegmentChange change = changes.deserialize(record.topic(), record.value());
+          if (visitor.equals(change.getVisitorId())) {
+            entered = change;
+          }
+        }
+      }
+      assertThat(entered).as("a segment change for %s within 60 s", visitor).isNotNull();
+      assertThat(entered.getSegmentId()).isEqualTo("small-carts");
+      assertThat(entered.getTransition()).isEqualTo(Transition.ENTERED);
+    }
   }
 
   private static Result vp(String command) throws Exception {
@@ -131,6 +223,7 @@ class LocalStackIT {
     env.put("VP_LOCAL_CONTROLLER_PORT", String.valueOf(controllerPort));
     env.put("VP_LOCAL_REGISTRY_PORT", String.valueOf(registryPort));
     env.put("VP_LOCAL_PROFILER_PORT", String.valueOf(profilerPort));
+    env.put("VP_LOCAL_GATEWAY_PORT", String.valueOf(gatewayPort));
     env.keySet().removeIf(k -> k.startsWith("VP_KAFKA_"));
     Process process = builder.start();
     byte[] output = process.getInputStream().readAllBytes();
