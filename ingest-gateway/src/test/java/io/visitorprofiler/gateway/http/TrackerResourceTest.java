@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The tracking script as served: gzipped losslessly and small enough for every page. */
 class TrackerResourceTest {
   /** What every page pays for the script on the wire. */
-  private static final int GZIPPED_BUDGET_BYTES = 6_000;
+  private static final int GZIPPED_BUDGET_BYTES = 6_500;
 
   @Test
   void gzipRoundTripsToTheSameBytes() throws IOException {
