@@ -7,7 +7,6 @@ import io.visitorprofiler.runtime.http.HttpSettings;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,9 +71,6 @@ public record GatewaySettings(
 
   /** Serde configuration for the registry. */
   public Map<String, Object> serdeConfig() {
-    Map<String, Object> config = new HashMap<>();
-    config.put(SchemaRegistryConfig.URL, schemaRegistryUrl);
-    schemaRegistryUserInfo.ifPresent(u -> config.put(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, u));
-    return config;
+    return SchemaRegistryConfig.serdeConfig(schemaRegistryUrl, schemaRegistryUserInfo);
   }
 }

@@ -66,9 +66,6 @@ public record ProfilerSettings(
 
   /** Serde configuration for the registry. */
   public Map<String, Object> serdeConfig() {
-    java.util.HashMap<String, Object> config = new java.util.HashMap<>();
-    config.put(SchemaRegistryConfig.URL, schemaRegistryUrl);
-    schemaRegistryUserInfo.ifPresent(u -> config.put(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, u));
-    return config;
+    return SchemaRegistryConfig.serdeConfig(schemaRegistryUrl, schemaRegistryUserInfo);
   }
 }

@@ -48,6 +48,7 @@ class LocalStackIT {
   private static int registryPort;
   private static int profilerPort;
   private static int gatewayPort;
+  private static int sinkPort;
 
   record Result(int exitCode, String output) {}
 
@@ -58,6 +59,7 @@ class LocalStackIT {
     registryPort = freePort();
     profilerPort = freePort();
     gatewayPort = freePort();
+    sinkPort = freePort();
   }
 
   @AfterAll
@@ -98,7 +100,8 @@ class LocalStackIT {
         .contains("kafka      running")
         .contains("registry   running")
         .contains("profiler   running")
-        .contains("gateway    running");
+        .contains("gateway    running")
+        .contains("sink       running");
     HttpResponse<String> ready =
         HttpClient.newHttpClient()
             .send(
@@ -114,7 +117,7 @@ class LocalStackIT {
     aVisitPostedToTheGatewayEntersASegment();
 
     List<Long> pids = new ArrayList<>();
-    for (String name : List.of("kafka", "registry", "profiler", "gateway")) {
+    for (String name : List.of("kafka", "registry", "profiler", "gateway", "sink")) {
       pids.add(Long.parseLong(Files.readString(state.resolve("run/" + name + ".pid")).trim()));
     }
     Result again = vp("up");
@@ -129,7 +132,8 @@ class LocalStackIT {
           .as("process %d after down", pid)
           .isFalse();
     }
-    for (int port : List.of(kafkaPort, controllerPort, registryPort, profilerPort, gatewayPort)) {
+    for (int port :
+        List.of(kafkaPort, controllerPort, registryPort, profilerPort, gatewayPort, sinkPort)) {
       assertThat(listening(port)).as("port %d after down", port).isFalse();
     }
     assertThat(vp("status").exitCode()).isNotZero();
@@ -210,6 +214,24 @@ class LocalStackIT {
       assertThat(entered.getSegmentId()).isEqualTo("small-carts");
       assertThat(entered.getTransition()).isEqualTo(Transition.ENTERED);
     }
+    // ...and segment-sink keeps it in its history (embedded PostgreSQL under the state folder).
+    HttpRequest history =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + sinkPort
+                        + "/v1/visitors/"
+                        + visitor
+                        + "/segment-history?siteId=demo"))
+            .header("Authorization", "Bearer demo-agent")
+            .build();
+    long deadline = System.currentTimeMillis() + 30_000;
+    String body = "";
+    while (!body.contains("small-carts") && System.currentTimeMillis() < deadline) {
+      body = http.send(history, HttpResponse.BodyHandlers.ofString()).body();
+      Thread.sleep(300);
+    }
+    assertThat(body).contains("\"segmentId\":\"small-carts\"", "ENTERED");
   }
 
   private static Result vp(String command) throws Exception {
@@ -224,6 +246,7 @@ class LocalStackIT {
     env.put("VP_LOCAL_REGISTRY_PORT", String.valueOf(registryPort));
     env.put("VP_LOCAL_PROFILER_PORT", String.valueOf(profilerPort));
     env.put("VP_LOCAL_GATEWAY_PORT", String.valueOf(gatewayPort));
+    env.put("VP_LOCAL_SINK_PORT", String.valueOf(sinkPort));
     env.keySet().removeIf(k -> k.startsWith("VP_KAFKA_"));
     Process process = builder.start();
     byte[] output = process.getInputStream().readAllBytes();

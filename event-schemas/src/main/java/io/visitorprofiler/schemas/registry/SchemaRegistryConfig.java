@@ -43,6 +43,15 @@ public record SchemaRegistryConfig(
     }
   }
 
+  /** The serde settings of a service: the registry's URL and, when given, its credentials. */
+  public static java.util.Map<String, Object> serdeConfig(
+      String url, java.util.Optional<String> basicAuthUserInfo) {
+    java.util.Map<String, Object> config = new java.util.HashMap<>();
+    config.put(URL, url);
+    basicAuthUserInfo.ifPresent(u -> config.put(BASIC_AUTH_USER_INFO, u));
+    return config;
+  }
+
   public static SchemaRegistryConfig of(String url) {
     return new SchemaRegistryConfig(
         url,
