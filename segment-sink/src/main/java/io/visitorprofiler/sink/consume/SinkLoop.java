@@ -165,8 +165,20 @@ public final class SinkLoop implements Runnable, HealthCheck {
     try (Connection connection = database.connection()) {
       connection.setAutoCommit(false);
       try {
+        // Segment changes, the bulk of the traffic, in set-based statements; erasures last so
+        // they also remove what this batch wrote for the visitor.
+        List<SegmentChange> changes = new ArrayList<>();
+        List<SpecificRecord> erasures = new ArrayList<>();
         for (Decoded d : decoded) {
-          writeOne(connection, d.value);
+          switch (d.value) {
+            case SegmentChange change -> changes.add(change);
+            case ErasureRequest erasure -> erasures.add(erasure);
+            default -> writeOne(connection, d.value);
+          }
+        }
+        writer.changes(connection, changes);
+        for (SpecificRecord erasure : erasures) {
+          writeOne(connection, erasure);
         }
         connection.commit();
       } catch (SQLException e) {

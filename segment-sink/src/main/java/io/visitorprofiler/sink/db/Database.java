@@ -58,14 +58,27 @@ public final class Database implements AutoCloseable {
   private static EmbeddedPostgres startEmbedded(SinkSettings settings) {
     try {
       Files.createDirectories(settings.embeddedDataDir());
-      return EmbeddedPostgres.builder()
+      return configureEmbedded(EmbeddedPostgres.builder())
           .setDataDirectory(settings.embeddedDataDir())
           .setCleanDataDirectory(false)
-          .setServerConfig("listen_addresses", "127.0.0.1")
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
     }
+  }
+
+  /**
+   * The embedded server's settings: loopback only; durable commits (the library's default turns
+   * {@code synchronous_commit} off, which could lose a committed batch whose offsets Kafka already
+   * has); and room for bulk writes (buffers, fewer checkpoints).
+   */
+  public static EmbeddedPostgres.Builder configureEmbedded(EmbeddedPostgres.Builder builder) {
+    return builder
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("shared_buffers", "256MB")
+        .setServerConfig("max_wal_size", "2GB")
+        .setServerConfig("checkpoint_timeout", "15min");
   }
 
   private static String redact(String url) {

@@ -25,8 +25,13 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes records into the history tables on a connection whose transaction the caller owns. Every
@@ -61,84 +66,280 @@ public final class HistoryWriter {
   }
 
   public void change(Connection c, SegmentChange change) throws SQLException {
-    Instant at = change.getCauseEventTime();
-    if (change.getCause() == ChangeCause.ERASURE
-        || erasedAt(c, change.getSiteId(), change.getVisitorId(), at)) {
-      return; // the erasure removed this visitor's history; do not write it back
+    changes(c, List.of(change));
+  }
+
+  /**
+   * Writes a batch of segment changes with a handful of set-based statements: the history rows in
+   * one insert that returns which were new, then the current members and the minute counts from the
+   * new ones only.
+   */
+  public void changes(Connection c, List<SegmentChange> batch) throws SQLException {
+    List<SegmentChange> candidates = new ArrayList<>(batch.size());
+    for (SegmentChange change : batch) {
+      // The erasure removed this visitor's history; its EXITED must not write it back.
+      if (change.getCause() != ChangeCause.ERASURE) {
+        candidates.add(change);
+      }
     }
-    ProfileSnapshot snapshot = change.getSnapshot();
-    int inserted;
+    candidates = withoutErased(c, candidates);
+    if (candidates.isEmpty()) {
+      return;
+    }
+    Set<String> inserted = insertHistory(c, candidates);
+    if (inserted.isEmpty()) {
+      return;
+    }
+    counts.inserted("membership_history", inserted.size());
+    Map<List<String>, SegmentChange> lastPerMembership = new LinkedHashMap<>();
+    Map<List<Object>, int[]> perMinute = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (SegmentChange change : candidates) {
+      if (!inserted.contains(change.getChangeId()) || !seen.add(change.getChangeId())) {
+        continue;
+      }
+      List<String> membership =
+          List.of(change.getSiteId(), change.getSegmentId(), change.getVisitorId());
+      SegmentChange last = lastPerMembership.get(membership);
+      if (last == null || !change.getCauseEventTime().isBefore(last.getCauseEventTime())) {
+        lastPerMembership.put(membership, change);
+      }
+      int[] minute =
+          perMinute.computeIfAbsent(
+              List.of(
+                  change.getSiteId(),
+                  change.getSegmentId(),
+                  change.getCauseEventTime().truncatedTo(ChronoUnit.MINUTES)),
+              k -> new int[2]);
+      minute[change.getTransition() == Transition.ENTERED ? 0 : 1]++;
+    }
+    updateCurrent(c, lastPerMembership.values());
+    updateMinuteCounts(c, perMinute);
+  }
+
+  private Set<String> insertHistory(Connection c, List<SegmentChange> changes) throws SQLException {
+    int n = changes.size();
+    String[] ids = new String[n];
+    String[] sites = new String[n];
+    String[] visitors = new String[n];
+    String[] segments = new String[n];
+    String[] names = new String[n];
+    Long[] versions = new Long[n];
+    String[] transitions = new String[n];
+    Integer[] priorities = new Integer[n];
+    String[] causes = new String[n];
+    String[] causeEvents = new String[n];
+    Timestamp[] changedAt = new Timestamp[n];
+    Timestamp[] emittedAt = new Timestamp[n];
+    String[] cities = new String[n];
+    String[] countries = new String[n];
+    Double[] carts = new Double[n];
+    for (int i = 0; i < n; i++) {
+      SegmentChange change = changes.get(i);
+      ProfileSnapshot snapshot = change.getSnapshot();
+      ids[i] = change.getChangeId();
+      sites[i] = change.getSiteId();
+      visitors[i] = change.getVisitorId();
+      segments[i] = change.getSegmentId();
+      names[i] = change.getSegmentName();
+      versions[i] = change.getSegmentVersion();
+      transitions[i] = change.getTransition().name();
+      priorities[i] = change.getPriority();
+      causes[i] = change.getCause().name();
+      causeEvents[i] = change.getCauseEventId();
+      changedAt[i] = Timestamp.from(change.getCauseEventTime());
+      emittedAt[i] = Timestamp.from(change.getEmittedAt());
+      cities[i] = snapshot == null ? null : snapshot.getCity();
+      countries[i] = snapshot == null ? null : snapshot.getCountry();
+      carts[i] = snapshot == null ? null : snapshot.getCartValue();
+    }
+    Set<String> inserted = new HashSet<>();
     try (PreparedStatement insert =
         c.prepareStatement(
             """
             INSERT INTO membership_history (change_id, site_id, visitor_id, segment_id,
               segment_name, rule_version, transition, priority, cause, cause_event_id, changed_at,
               emitted_at, city, country, cart_value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (change_id) DO NOTHING""")) {
-      insert.setString(1, change.getChangeId());
-      insert.setString(2, change.getSiteId());
-      insert.setString(3, change.getVisitorId());
-      insert.setString(4, change.getSegmentId());
-      insert.setString(5, change.getSegmentName());
-      setLong(insert, 6, change.getSegmentVersion());
-      insert.setString(7, change.getTransition().name());
-      setInt(insert, 8, change.getPriority());
-      insert.setString(9, change.getCause().name());
-      insert.setString(10, change.getCauseEventId());
-      insert.setTimestamp(11, Timestamp.from(at));
-      insert.setTimestamp(12, Timestamp.from(change.getEmittedAt()));
-      insert.setString(13, snapshot == null ? null : snapshot.getCity());
-      insert.setString(14, snapshot == null ? null : snapshot.getCountry());
-      if (snapshot == null || snapshot.getCartValue() == null) {
-        insert.setNull(15, Types.DOUBLE);
-      } else {
-        insert.setDouble(15, snapshot.getCartValue());
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+              ?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::timestamptz[],
+              ?::timestamptz[], ?::text[], ?::text[], ?::float8[])
+            ON CONFLICT (change_id) DO NOTHING
+            RETURNING change_id""")) {
+      Object[][] columns = {
+        ids,
+        sites,
+        visitors,
+        segments,
+        names,
+        versions,
+        transitions,
+        priorities,
+        causes,
+        causeEvents,
+        changedAt,
+        emittedAt,
+        cities,
+        countries,
+        carts
+      };
+      String[] types = {
+        "text",
+        "text",
+        "text",
+        "text",
+        "text",
+        "int8",
+        "text",
+        "int4",
+        "text",
+        "text",
+        "timestamptz",
+        "timestamptz",
+        "text",
+        "text",
+        "float8"
+      };
+      for (int i = 0; i < columns.length; i++) {
+        insert.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
       }
-      inserted = insert.executeUpdate();
+      try (ResultSet rs = insert.executeQuery()) {
+        while (rs.next()) {
+          inserted.add(rs.getString(1));
+        }
+      }
     }
-    if (inserted == 0) {
-      return;
+    return inserted;
+  }
+
+  /** ENTERED as the last word on a membership: upsert it; EXITED: remove an older entry. */
+  private static void updateCurrent(Connection c, java.util.Collection<SegmentChange> lasts)
+      throws SQLException {
+    List<SegmentChange> entered = new ArrayList<>();
+    List<SegmentChange> exited = new ArrayList<>();
+    for (SegmentChange change : lasts) {
+      (change.getTransition() == Transition.ENTERED ? entered : exited).add(change);
     }
-    counts.inserted("membership_history", 1);
-    boolean entered = change.getTransition() == Transition.ENTERED;
-    if (entered) {
-      update(
-          c,
-          """
-          INSERT INTO membership_current (site_id, segment_id, visitor_id, entered_at, change_id)
-          VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT (site_id, segment_id, visitor_id)
-          DO UPDATE SET entered_at = EXCLUDED.entered_at, change_id = EXCLUDED.change_id
-          WHERE membership_current.entered_at <= EXCLUDED.entered_at""",
-          change.getSiteId(),
-          change.getSegmentId(),
-          change.getVisitorId(),
-          Timestamp.from(at),
-          change.getChangeId());
-    } else {
-      update(
-          c,
-          "DELETE FROM membership_current WHERE site_id = ? AND segment_id = ? AND visitor_id = ?"
-              + " AND entered_at <= ?",
-          change.getSiteId(),
-          change.getSegmentId(),
-          change.getVisitorId(),
-          Timestamp.from(at));
+    if (!entered.isEmpty()) {
+      try (PreparedStatement upsert =
+          c.prepareStatement(
+              """
+              INSERT INTO membership_current (site_id, segment_id, visitor_id, entered_at, change_id)
+              SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
+              ON CONFLICT (site_id, segment_id, visitor_id)
+              DO UPDATE SET entered_at = EXCLUDED.entered_at, change_id = EXCLUDED.change_id
+              WHERE membership_current.entered_at <= EXCLUDED.entered_at""")) {
+        bindMemberships(c, upsert, entered);
+        upsert.setArray(
+            5,
+            c.createArrayOf(
+                "text", entered.stream().map(SegmentChange::getChangeId).toArray(String[]::new)));
+        upsert.executeUpdate();
+      }
     }
-    update(
-        c,
-        """
-        INSERT INTO segment_minute_counts (site_id, segment_id, minute, entered, exited)
-        VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (site_id, segment_id, minute) DO UPDATE SET
-          entered = segment_minute_counts.entered + EXCLUDED.entered,
-          exited = segment_minute_counts.exited + EXCLUDED.exited""",
-        change.getSiteId(),
-        change.getSegmentId(),
-        Timestamp.from(at.truncatedTo(ChronoUnit.MINUTES)),
-        entered ? 1 : 0,
-        entered ? 0 : 1);
+    if (!exited.isEmpty()) {
+      try (PreparedStatement delete =
+          c.prepareStatement(
+              """
+              DELETE FROM membership_current m
+              USING unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[])
+                AS d(site_id, segment_id, visitor_id, exited_at)
+              WHERE m.site_id = d.site_id AND m.segment_id = d.segment_id
+                AND m.visitor_id = d.visitor_id AND m.entered_at <= d.exited_at""")) {
+        bindMemberships(c, delete, exited);
+        delete.executeUpdate();
+      }
+    }
+  }
+
+  private static void bindMemberships(
+      Connection c, PreparedStatement statement, List<SegmentChange> changes) throws SQLException {
+    statement.setArray(
+        1,
+        c.createArrayOf(
+            "text", changes.stream().map(SegmentChange::getSiteId).toArray(String[]::new)));
+    statement.setArray(
+        2,
+        c.createArrayOf(
+            "text", changes.stream().map(SegmentChange::getSegmentId).toArray(String[]::new)));
+    statement.setArray(
+        3,
+        c.createArrayOf(
+            "text", changes.stream().map(SegmentChange::getVisitorId).toArray(String[]::new)));
+    statement.setArray(
+        4,
+        c.createArrayOf(
+            "timestamptz",
+            changes.stream()
+                .map(ch -> Timestamp.from(ch.getCauseEventTime()))
+                .toArray(Timestamp[]::new)));
+  }
+
+  private static void updateMinuteCounts(Connection c, Map<List<Object>, int[]> perMinute)
+      throws SQLException {
+    int n = perMinute.size();
+    String[] sites = new String[n];
+    String[] segments = new String[n];
+    Timestamp[] minutes = new Timestamp[n];
+    Integer[] entered = new Integer[n];
+    Integer[] exited = new Integer[n];
+    int i = 0;
+    for (Map.Entry<List<Object>, int[]> e : perMinute.entrySet()) {
+      sites[i] = (String) e.getKey().get(0);
+      segments[i] = (String) e.getKey().get(1);
+      minutes[i] = Timestamp.from((Instant) e.getKey().get(2));
+      entered[i] = e.getValue()[0];
+      exited[i] = e.getValue()[1];
+      i++;
+    }
+    try (PreparedStatement upsert =
+        c.prepareStatement(
+            """
+            INSERT INTO segment_minute_counts (site_id, segment_id, minute, entered, exited)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::int4[], ?::int4[])
+            ON CONFLICT (site_id, segment_id, minute) DO UPDATE SET
+              entered = segment_minute_counts.entered + EXCLUDED.entered,
+              exited = segment_minute_counts.exited + EXCLUDED.exited""")) {
+      upsert.setArray(1, c.createArrayOf("text", sites));
+      upsert.setArray(2, c.createArrayOf("text", segments));
+      upsert.setArray(3, c.createArrayOf("timestamptz", minutes));
+      upsert.setArray(4, c.createArrayOf("int4", entered));
+      upsert.setArray(5, c.createArrayOf("int4", exited));
+      upsert.executeUpdate();
+    }
+  }
+
+  /** Drops changes of erased visitors up to their erasure time (one query for the batch). */
+  private static List<SegmentChange> withoutErased(Connection c, List<SegmentChange> changes)
+      throws SQLException {
+    if (changes.isEmpty()) {
+      return changes;
+    }
+    Map<String, Instant> erased = new HashMap<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT site_id, visitor_id, requested_at FROM erasures WHERE visitor_id = ANY(?)")) {
+      query.setArray(
+          1,
+          c.createArrayOf(
+              "text",
+              changes.stream().map(SegmentChange::getVisitorId).distinct().toArray(String[]::new)));
+      try (ResultSet rs = query.executeQuery()) {
+        while (rs.next()) {
+          erased.put(rs.getString(1) + '\u0000' + rs.getString(2), rs.getTimestamp(3).toInstant());
+        }
+      }
+    }
+    if (erased.isEmpty()) {
+      return changes;
+    }
+    List<SegmentChange> kept = new ArrayList<>(changes.size());
+    for (SegmentChange change : changes) {
+      Instant erasedAt = erased.get(change.getSiteId() + '\u0000' + change.getVisitorId());
+      if (erasedAt == null || change.getCauseEventTime().isAfter(erasedAt)) {
+        kept.add(change);
+      }
+    }
+    return kept;
   }
 
   public void chat(Connection c, ChatEvent event) throws SQLException {

@@ -1,0 +1,251 @@
+package io.visitorprofiler.sink.bench;
+
+import io.visitorprofiler.deploy.topics.TopicCatalog;
+import io.visitorprofiler.deploy.topics.TopicReconciler;
+import io.visitorprofiler.runtime.config.EnvConfig;
+import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.ProfileSnapshot;
+import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.Transition;
+import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
+import io.visitorprofiler.schemas.serde.AvroSerializer;
+import io.visitorprofiler.schemas.topic.Topics;
+import io.visitorprofiler.sink.Main;
+import io.visitorprofiler.sink.SinkSettings;
+import io.visitorprofiler.sink.consume.SinkLoop;
+import io.visitorprofiler.sink.db.Database;
+import io.visitorprofiler.testkit.ApicurioRegistryProcess;
+import io.visitorprofiler.testkit.KafkaClusterExtension;
+import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import javax.sql.DataSource;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+
+/**
+ * segment-sink's throughput: N segment changes (visitors entering and leaving segments) on the
+ * topic of a KRaft broker in this JVM, then the sink (Kafka poll, Avro, keyed inserts with current
+ * members and minute counts, offsets after each transaction) writing them into a real PostgreSQL;
+ * and, in the same run and database, the baseline: a plain JDBC batch insert of the same history
+ * rows into a copy of the history table.
+ *
+ * <p>{@code ./vp bench sink [--changes N] [--batch N]}
+ */
+public final class SinkBenchmark {
+  private SinkBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int changes = 500_000;
+    int batch = 5_000;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--changes" -> changes = Integer.parseInt(args[i + 1]);
+        case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    run(changes, batch);
+    System.exit(0);
+  }
+
+  private static void run(int n, int batch) throws Exception {
+    Path work = Files.createTempDirectory("vp-sink-bench");
+    KafkaClusterTestKit cluster = KafkaClusterExtension.start(1);
+    String bootstrap = cluster.bootstrapServers();
+    ApicurioRegistryProcess registry =
+        ApicurioRegistryProcess.start(
+            SchemaRegistryExtension.freePort(), work.resolve("registry.log"));
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      new TopicReconciler(admin, Duration.ofSeconds(60))
+          .reconcile(
+              TopicCatalog.bundled(
+                  new TopicCatalog.Overrides(OptionalInt.of(1), OptionalInt.of(1))),
+              TopicReconciler.Mode.APPLY);
+    }
+    EmbeddedPostgres postgres =
+        Database.configureEmbedded(EmbeddedPostgres.builder())
+            .setDataDirectory(work.resolve("pg"))
+            .start();
+    System.out.printf(
+        "sink benchmark: %,d segment changes, batches of %,d; broker, registry, PostgreSQL and"
+            + " sink on %d cores%n",
+        n, batch, Runtime.getRuntime().availableProcessors());
+
+    List<SegmentChange> rows = generate(n);
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", bootstrap);
+    props.put("linger.ms", 20);
+    props.put("batch.size", 262144);
+    props.put("compression.type", "lz4");
+    props.put(SchemaRegistryConfig.URL, registry.confluentApiUrl());
+    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+    values.configure(props, false);
+    long produceStart = System.nanoTime();
+    try (KafkaProducer<String, SpecificRecord> producer =
+        new KafkaProducer<>(props, new StringSerializer(), values)) {
+      for (SegmentChange change : rows) {
+        producer.send(
+            new ProducerRecord<>(Topics.SEGMENT_CHANGES.name(), change.getVisitorId(), change));
+      }
+    }
+    System.out.printf(
+        "produced %,d changes in %.1f s%n", n, (System.nanoTime() - produceStart) / 1e9);
+
+    Map<String, String> env = new HashMap<>();
+    env.put("VP_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    env.put("VP_SCHEMA_REGISTRY_URL", registry.confluentApiUrl());
+    env.put("VP_HTTP_PORT", "0");
+    env.put("VP_SINK_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
+    env.put("VP_SINK_MAX_POLL_RECORDS", String.valueOf(batch));
+    env.put("VP_KAFKA_FETCH_MAX_BYTES", "52428800");
+    env.put("VP_KAFKA_MAX_PARTITION_FETCH_BYTES", "10485760");
+    DataSource db = postgres.getPostgresDatabase();
+    double sinkRate;
+    try (Main.Sink sink =
+        Main.Sink.start(
+            SinkSettings.fromEnv(new EnvConfig(env)),
+            Clock.systemUTC(),
+            SinkLoop.AfterDatabaseCommit.NONE)) {
+      long start = 0;
+      long startCount = 0;
+      while (true) {
+        long count = count(db, "SELECT COUNT(*) FROM membership_history");
+        if (start == 0 && count > 0) {
+          start = System.nanoTime(); // from the first committed batch: start-up is not counted
+          startCount = count;
+        }
+        if (count >= n) {
+          sinkRate = (count - startCount) / ((System.nanoTime() - start) / 1e9);
+          break;
+        }
+        Thread.sleep(20);
+      }
+    }
+    long members = count(db, "SELECT COUNT(*) FROM membership_current");
+    long minuteTotal = count(db, "SELECT SUM(entered + exited) FROM segment_minute_counts");
+
+    double baseline = plainBatchInsert(db, rows, batch);
+    System.out.println();
+    System.out.printf(
+        "  segment-sink (poll, Avro, keyed inserts, members, minute counts, offsets) %,10.0f changes/s (target >= 50,000)%n",
+        sinkRate);
+    System.out.printf(
+        "  baseline, plain JDBC batch insert of the same history rows          %,10.0f rows/s%n",
+        baseline);
+    System.out.printf("  ratio sink / baseline %.2f%n", sinkRate / baseline);
+    System.out.printf(
+        "  check: %,d history rows, %,d current members, minute counts sum %,d (= changes)%n",
+        count(db, "SELECT COUNT(*) FROM membership_history"), members, minuteTotal);
+    postgres.close();
+    registry.close();
+    cluster.close();
+  }
+
+  /** Visitors entering and leaving 20 segments over an hour, as the profiler would emit them. */
+  private static List<SegmentChange> generate(int n) {
+    SplittableRandom random = new SplittableRandom(7);
+    Instant t0 = Instant.parse("2026-11-22T10:00:00Z");
+    Map<String, Boolean> inside = new HashMap<>();
+    List<SegmentChange> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String visitor = "v-" + random.nextInt(n / 5 + 1);
+      String segment = "segment-" + random.nextInt(20);
+      String key = visitor + "/" + segment;
+      boolean enter = !inside.getOrDefault(key, false);
+      inside.put(key, enter);
+      Instant at = t0.plusMillis(i * 3600_000L / n);
+      rows.add(
+          new SegmentChange(
+              "c-" + i,
+              visitor,
+              "demo",
+              segment,
+              "Segment " + segment,
+              1L,
+              enter ? Transition.ENTERED : Transition.EXITED,
+              10,
+              ChangeCause.EVENT,
+              "e-" + i,
+              at,
+              at.plusMillis(3),
+              List.of(),
+              new ProfileSnapshot(
+                  "Miami", "US", "https://shop.example/cart", 24.0, "USD", 2, null)));
+    }
+    return rows;
+  }
+
+  private static double plainBatchInsert(DataSource db, List<SegmentChange> rows, int batch)
+      throws Exception {
+    try (Connection c = db.getConnection()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE history_baseline (LIKE membership_history INCLUDING ALL)");
+      }
+      c.setAutoCommit(false);
+      long start = System.nanoTime();
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO history_baseline (change_id, site_id, visitor_id, segment_id,"
+                  + " segment_name, rule_version, transition, priority, cause, cause_event_id,"
+                  + " changed_at, emitted_at, city, country, cart_value)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        int pending = 0;
+        for (SegmentChange change : rows) {
+          insert.setString(1, change.getChangeId());
+          insert.setString(2, change.getSiteId());
+          insert.setString(3, change.getVisitorId());
+          insert.setString(4, change.getSegmentId());
+          insert.setString(5, change.getSegmentName());
+          insert.setLong(6, change.getSegmentVersion());
+          insert.setString(7, change.getTransition().name());
+          insert.setInt(8, change.getPriority());
+          insert.setString(9, change.getCause().name());
+          insert.setString(10, change.getCauseEventId());
+          insert.setTimestamp(11, Timestamp.from(change.getCauseEventTime()));
+          insert.setTimestamp(12, Timestamp.from(change.getEmittedAt()));
+          insert.setString(13, change.getSnapshot().getCity());
+          insert.setString(14, change.getSnapshot().getCountry());
+          insert.setDouble(15, change.getSnapshot().getCartValue());
+          insert.addBatch();
+          if (++pending == batch) {
+            insert.executeBatch();
+            c.commit();
+            pending = 0;
+          }
+        }
+        insert.executeBatch();
+        c.commit();
+      }
+      return rows.size() / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private static long count(DataSource db, String sql) throws Exception {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
