@@ -49,6 +49,7 @@ class LocalStackIT {
   private static int profilerPort;
   private static int gatewayPort;
   private static int sinkPort;
+  private static int notifierPort;
 
   record Result(int exitCode, String output) {}
 
@@ -60,6 +61,7 @@ class LocalStackIT {
     profilerPort = freePort();
     gatewayPort = freePort();
     sinkPort = freePort();
+    notifierPort = freePort();
   }
 
   @AfterAll
@@ -101,7 +103,8 @@ class LocalStackIT {
         .contains("registry   running")
         .contains("profiler   running")
         .contains("gateway    running")
-        .contains("sink       running");
+        .contains("sink       running")
+        .contains("notifier   running");
     HttpResponse<String> ready =
         HttpClient.newHttpClient()
             .send(
@@ -117,7 +120,7 @@ class LocalStackIT {
     aVisitPostedToTheGatewayEntersASegment();
 
     List<Long> pids = new ArrayList<>();
-    for (String name : List.of("kafka", "registry", "profiler", "gateway", "sink")) {
+    for (String name : List.of("kafka", "registry", "profiler", "gateway", "sink", "notifier")) {
       pids.add(Long.parseLong(Files.readString(state.resolve("run/" + name + ".pid")).trim()));
     }
     Result again = vp("up");
@@ -133,7 +136,14 @@ class LocalStackIT {
           .isFalse();
     }
     for (int port :
-        List.of(kafkaPort, controllerPort, registryPort, profilerPort, gatewayPort, sinkPort)) {
+        List.of(
+            kafkaPort,
+            controllerPort,
+            registryPort,
+            profilerPort,
+            gatewayPort,
+            sinkPort,
+            notifierPort)) {
       assertThat(listening(port)).as("port %d after down", port).isFalse();
     }
     assertThat(vp("status").exitCode()).isNotZero();
@@ -247,6 +257,7 @@ class LocalStackIT {
     env.put("VP_LOCAL_PROFILER_PORT", String.valueOf(profilerPort));
     env.put("VP_LOCAL_GATEWAY_PORT", String.valueOf(gatewayPort));
     env.put("VP_LOCAL_SINK_PORT", String.valueOf(sinkPort));
+    env.put("VP_LOCAL_NOTIFIER_PORT", String.valueOf(notifierPort));
     env.keySet().removeIf(k -> k.startsWith("VP_KAFKA_"));
     Process process = builder.start();
     byte[] output = process.getInputStream().readAllBytes();

@@ -1,0 +1,107 @@
+package io.visitorprofiler.notifier.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
+import io.javalin.http.sse.SseClient;
+import io.visitorprofiler.notifier.agent.AgentDirectory;
+import io.visitorprofiler.notifier.agent.MuteStore;
+import io.visitorprofiler.notifier.alert.Alert;
+import io.visitorprofiler.notifier.alert.AlertHub;
+import io.visitorprofiler.runtime.http.BearerTokens;
+import io.visitorprofiler.runtime.http.HttpRoutes;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code GET /v1/agents/{agentId}/alerts}: the agent's alerts as server-sent events (event {@code
+ * alert}, the alert's number as id; {@code Last-Event-ID} replays what was missed within the kept
+ * window). {@code GET/PUT /v1/agents/{agentId}/mutes[/{segmentId}]}: the agent's muted pop-ups and
+ * sounds. The agent's token comes as {@code Authorization: Bearer} or, for {@code EventSource},
+ * {@code ?token=}.
+ */
+public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
+  private final AgentDirectory agents;
+  private final AlertHub hub;
+  private final MuteStore mutes;
+  private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService pinger =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("alerts-keepalive").unstarted(r));
+
+  public AgentAlertsResource(AgentDirectory agents, AlertHub hub, MuteStore mutes) {
+    this.agents = agents;
+    this.hub = hub;
+    this.mutes = mutes;
+    pinger.scheduleAtFixedRate(
+        () -> clients.forEach(c -> c.sendComment("keep-alive")), 25, 25, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void addTo(RoutesConfig routes) {
+    routes.before("/v1/agents/{agentId}/*", this::authorize);
+    routes.sse("/v1/agents/{agentId}/alerts", this::stream);
+    routes.get("/v1/agents/{agentId}/mutes", ctx -> ctx.json(mutes.all(ctx.pathParam("agentId"))));
+    routes.put("/v1/agents/{agentId}/mutes/{segmentId}", this::mute);
+  }
+
+  private void authorize(Context ctx) {
+    String token = BearerTokens.from(ctx).orElseGet(() -> ctx.queryParam("token"));
+    if (agents.authenticate(ctx.pathParam("agentId"), token).isEmpty()) {
+      throw new UnauthorizedResponse("unknown agent or wrong token");
+    }
+  }
+
+  private void stream(SseClient client) {
+    String agentId = client.ctx().pathParam("agentId");
+    long lastSeen = 0;
+    String header = client.ctx().header("Last-Event-ID");
+    if (header != null) {
+      try {
+        lastSeen = Long.parseLong(header.trim());
+      } catch (NumberFormatException ignored) {
+        // a console that sends garbage starts fresh
+      }
+    }
+    Consumer<Alert> listener =
+        alert -> client.sendEvent("alert", alert, String.valueOf(alert.id()));
+    clients.add(client);
+    client.onClose(
+        () -> {
+          clients.remove(client);
+          hub.disconnect(agentId, listener);
+        });
+    client.keepAlive();
+    client.sendComment("connected");
+    hub.connect(agentId, lastSeen, listener);
+  }
+
+  private void mute(Context ctx) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = ctx.bodyAsClass(Map.class);
+    MuteStore.Mute mute =
+        new MuteStore.Mute(
+            Boolean.TRUE.equals(body.get("popupMuted")),
+            Boolean.TRUE.equals(body.get("soundMuted")));
+    mutes.set(ctx.pathParam("agentId"), ctx.pathParam("segmentId"), mute);
+    ctx.json(mute);
+  }
+
+  @Override
+  public void close() {
+    pinger.shutdownNow();
+    for (SseClient client : Set.copyOf(clients)) {
+      try {
+        client.close();
+      } catch (RuntimeException ignored) {
+        // already gone
+      }
+    }
+    clients.clear();
+  }
+}

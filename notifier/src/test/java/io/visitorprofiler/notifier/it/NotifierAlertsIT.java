@@ -1,0 +1,282 @@
+package io.visitorprofiler.notifier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visitorprofiler.notifier.Main;
+import io.visitorprofiler.notifier.NotifierSettings;
+import io.visitorprofiler.runtime.config.EnvConfig;
+import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.NotifySettings;
+import io.visitorprofiler.schemas.ProfileSnapshot;
+import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.Transition;
+import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
+import io.visitorprofiler.schemas.serde.AvroSerializer;
+import io.visitorprofiler.schemas.topic.Topics;
+import io.visitorprofiler.testkit.KafkaClusterExtension;
+import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notifier on a real KRaft broker and Apicurio: a segment change becomes an alert on the
+ * agent's open stream within a second, muted segments do not pop up, a visitor is alerted once per
+ * window, and a reconnecting console gets what it missed.
+ */
+class NotifierAlertsIT {
+  @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
+  @RegisterExtension static final SchemaRegistryExtension registry = new SchemaRegistryExtension();
+  @TempDir static Path dir;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static KafkaProducer<String, SpecificRecord> producer;
+  private static Main.Notifier notifier;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka.createCatalogTopics();
+    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    props.put(SchemaRegistryConfig.URL, registry.url());
+    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+    values.configure(props, false);
+    producer = new KafkaProducer<>(props, new StringSerializer(), values);
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.SEGMENT_DEFINITIONS.name(),
+                "vip",
+                new SegmentDefinition(
+                    "vip",
+                    "demo",
+                    "VIP customers",
+                    "VIP",
+                    "#6a1b9a",
+                    90,
+                    true,
+                    "visitor.purchases.count > 3",
+                    1L,
+                    null,
+                    new NotifySettings(List.of("agent-1"), List.of(), true, true),
+                    null,
+                    Instant.now(),
+                    "test")))
+        .get();
+    Map<String, String> env = new HashMap<>();
+    env.put("VP_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("VP_SCHEMA_REGISTRY_URL", registry.url());
+    env.put("VP_HTTP_PORT", "0");
+    env.put("VP_NOTIFIER_AGENTS", "agent-1:demo-agent:sales;agent-2:other-token:support");
+    env.put("VP_NOTIFIER_MUTE_FILE", dir.resolve("mutes.json").toString());
+    notifier = Main.Notifier.start(NotifierSettings.fromEnv(new EnvConfig(env)), Clock.systemUTC());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(
+                                    URI.create(
+                                        "http://127.0.0.1:" + notifier.port() + "/health/ready"))
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200);
+  }
+
+  @AfterAll
+  static void stop() {
+    notifier.close();
+    producer.close();
+  }
+
+  private static SegmentChange entered(String visitor) {
+    Instant now = Instant.now();
+    return new SegmentChange(
+        "chg-" + visitor + "-" + now.toEpochMilli(),
+        visitor,
+        "demo",
+        "vip",
+        "VIP customers",
+        1L,
+        Transition.ENTERED,
+        90,
+        ChangeCause.EVENT,
+        "e-1",
+        now,
+        now,
+        List.of(),
+        new ProfileSnapshot("Miami", "US", "https://shop.test/", 120.0, "USD", 7, "Ada"));
+  }
+
+  private static long append(SegmentChange change) throws Exception {
+    producer
+        .send(new ProducerRecord<>(Topics.SEGMENT_CHANGES.name(), change.getVisitorId(), change))
+        .get();
+    return System.nanoTime();
+  }
+
+  @Test
+  void alertsReachTheAgentOnceMutesHoldAndAReconnectGetsWhatWasMissed() throws Exception {
+    HttpResponse<String> mutes =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + notifier.port()
+                            + "/v1/agents/agent-1/mutes?token=demo-agent"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(mutes.statusCode()).as(mutes.body()).isEqualTo(200);
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread console = stream("agent-1", "demo-agent", null, lines);
+    assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected");
+    Thread.sleep(1000); // the feed starts at the end of the topic: let it get there
+
+    long appended = append(entered("v-ada"));
+    Map<String, String> event = nextEvent(lines, Duration.ofSeconds(1));
+    long elapsedMs = (System.nanoTime() - appended) / 1_000_000;
+    assertThat(event)
+        .as("an alert within a second of the append (took %d ms)", elapsedMs)
+        .isNotNull();
+    JsonNode alert = JSON.readTree(event.get("data"));
+    assertThat(event.get("event")).isEqualTo("alert");
+    assertThat(alert.get("visitorLabel").asText()).isEqualTo("Ada");
+    assertThat(alert.get("label").asText()).isEqualTo("VIP");
+    assertThat(alert.get("color").asText()).isEqualTo("#6a1b9a");
+    assertThat(alert.get("city").asText()).isEqualTo("Miami");
+    assertThat(alert.get("popup").asBoolean()).isTrue();
+    assertThat(alert.get("sound").asBoolean()).isTrue();
+
+    // The same visitor again within the window: no second alert. The agent mutes the pop-up.
+    append(entered("v-ada"));
+    HttpResponse<String> muted =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + notifier.port() + "/v1/agents/agent-1/mutes/vip"))
+                .header("Authorization", "Bearer demo-agent")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"popupMuted\": true}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(muted.statusCode()).isEqualTo(200);
+    append(entered("v-bob"));
+    JsonNode quiet = JSON.readTree(nextEvent(lines, Duration.ofSeconds(5)).get("data"));
+    assertThat(quiet.get("visitorId").asText()).isEqualTo("v-bob");
+    assertThat(quiet.get("popup").asBoolean()).isFalse();
+    assertThat(quiet.get("sound").asBoolean()).isTrue();
+    long lastSeen = quiet.get("id").asLong();
+    console.interrupt();
+
+    // Missed while away, delivered on reconnect with Last-Event-ID.
+    append(entered("v-cid"));
+    Thread.sleep(500);
+    BlockingQueue<String> again = new LinkedBlockingQueue<>();
+    Thread second = stream("agent-1", "demo-agent", String.valueOf(lastSeen), again);
+    assertThat(again.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected");
+    JsonNode missed = JSON.readTree(nextEvent(again, Duration.ofSeconds(5)).get("data"));
+    assertThat(missed.get("visitorId").asText()).isEqualTo("v-cid");
+    second.interrupt();
+
+    // An agent the segment does not name gets nothing; a wrong token is refused.
+    HttpResponse<String> refused =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + notifier.port()
+                            + "/v1/agents/agent-2/alerts?token=demo-agent"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+  }
+
+  /** The fields of the next server-sent event, or null when none comes within {@code wait}. */
+  private static Map<String, String> nextEvent(BlockingQueue<String> lines, Duration wait)
+      throws InterruptedException {
+    Map<String, String> fields = new HashMap<>();
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (line == null) {
+        return null;
+      }
+      if (line.isEmpty() && !fields.isEmpty()) {
+        return fields;
+      }
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+      }
+    }
+  }
+
+  private static Thread stream(
+      String agent, String token, String lastEventId, BlockingQueue<String> lines) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              HttpRequest.Builder request =
+                  HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + notifier.port()
+                              + "/v1/agents/"
+                              + agent
+                              + "/alerts?token="
+                              + token));
+              request.header("Accept", "text/event-stream"); // as EventSource sends it
+              if (lastEventId != null) {
+                request.header("Last-Event-ID", lastEventId);
+              }
+              try {
+                HttpResponse<InputStream> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                System.err.println(
+                    "DEBUG stream status "
+                        + response.statusCode()
+                        + " "
+                        + response.headers().map());
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = in.readLine()) != null) {
+                    lines.add(line.trim());
+                  }
+                }
+              } catch (Exception e) {
+                // interrupted or closed
+              }
+            });
+  }
+}
