@@ -6,24 +6,36 @@ import io.visitorprofiler.notifier.alert.AlertHub;
 import io.visitorprofiler.notifier.alert.AlertRouter;
 import io.visitorprofiler.notifier.feed.ChangeFeed;
 import io.visitorprofiler.notifier.http.AgentAlertsResource;
+import io.visitorprofiler.notifier.webhook.WebhookDispatcher;
 import io.visitorprofiler.runtime.config.ConfigException;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.runtime.config.KafkaClientProperties;
 import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
+import io.visitorprofiler.schemas.DeadLetter;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
+import io.visitorprofiler.schemas.serde.AvroSerializer;
+import io.visitorprofiler.schemas.topic.Topics;
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +63,20 @@ public final class Main {
     private final ChangeFeed feed;
     private final AgentAlertsResource alerts;
     private final ServiceHttpServer http;
+    private final WebhookDispatcher webhooks;
+    private final KafkaProducer<String, DeadLetter> deadLetters;
 
-    private Notifier(ChangeFeed feed, AgentAlertsResource alerts, ServiceHttpServer http) {
+    private Notifier(
+        ChangeFeed feed,
+        AgentAlertsResource alerts,
+        ServiceHttpServer http,
+        WebhookDispatcher webhooks,
+        KafkaProducer<String, DeadLetter> deadLetters) {
       this.feed = feed;
       this.alerts = alerts;
       this.http = http;
+      this.webhooks = webhooks;
+      this.deadLetters = deadLetters;
     }
 
     public int port() {
@@ -89,13 +110,46 @@ public final class Main {
       definitions.configure(settings.serdeConfig(), false);
       AvroDeserializer<SegmentChange> changes = new AvroDeserializer<>(SegmentChange.class);
       changes.configure(settings.serdeConfig(), false);
+      Map<String, Object> producerProps = new HashMap<>(settings.kafka());
+      producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+      producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "vp-notifier-dlq");
+      AvroSerializer<DeadLetter> letters = new AvroSerializer<>();
+      letters.configure(settings.serdeConfig(), false);
+      KafkaProducer<String, DeadLetter> deadLetterProducer =
+          new KafkaProducer<>(producerProps, new StringSerializer(), letters);
+      WebhookDispatcher webhooks =
+          new WebhookDispatcher(
+              settings.webhooks(),
+              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+              settings.webhookPolicy(),
+              (webhook, key, body, reason) ->
+                  deadLetterProducer.send(
+                      new ProducerRecord<>(
+                          Topics.DEAD_LETTER.name(),
+                          key,
+                          new DeadLetter(
+                              "notifier-webhooks",
+                              reason + " (" + webhook + ")",
+                              null,
+                              Topics.SEGMENT_CHANGES.name(),
+                              null,
+                              null,
+                              ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+                              ByteBuffer.wrap(body),
+                              clock.instant()))),
+              clock,
+              metrics);
       ChangeFeed feed =
           new ChangeFeed(
               () ->
                   new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
               definitions,
               changes,
-              router::route);
+              change -> {
+                router.route(change);
+                webhooks.dispatch(change);
+              });
       feedRef.set(feed);
       feed.start();
       AgentAlertsResource alerts = new AgentAlertsResource(settings.agents(), hub, mutes);
@@ -106,7 +160,7 @@ public final class Main {
               new ServiceHealth().add("change-feed", feed),
               metrics,
               List.of(alerts));
-      return new Notifier(feed, alerts, http);
+      return new Notifier(feed, alerts, http, webhooks, deadLetterProducer);
     }
 
     @Override
@@ -119,6 +173,8 @@ public final class Main {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      webhooks.close();
+      deadLetters.close(Duration.ofSeconds(5));
     }
   }
 }

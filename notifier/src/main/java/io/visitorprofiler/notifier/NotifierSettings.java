@@ -1,12 +1,16 @@
 package io.visitorprofiler.notifier;
 
 import io.visitorprofiler.notifier.agent.AgentDirectory;
+import io.visitorprofiler.notifier.webhook.Webhook;
+import io.visitorprofiler.notifier.webhook.WebhookDispatcher;
+import io.visitorprofiler.notifier.webhook.WebhookSubscriptions;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.runtime.config.KafkaClientProperties;
 import io.visitorprofiler.runtime.http.HttpSettings;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +21,8 @@ public record NotifierSettings(
     int replayAlerts,
     Duration replayWindow,
     Path muteFile,
+    List<Webhook> webhooks,
+    WebhookDispatcher.Policy webhookPolicy,
     Map<String, Object> kafka,
     String schemaRegistryUrl,
     Optional<String> schemaRegistryUserInfo,
@@ -29,6 +35,13 @@ public record NotifierSettings(
         env.integer("VP_NOTIFIER_REPLAY_ALERTS", 200, 0, 100_000),
         env.duration("VP_NOTIFIER_REPLAY_WINDOW", Duration.ofMinutes(15)),
         Path.of(env.string("VP_NOTIFIER_MUTE_FILE", ".vp/data/notifier/mutes.json")),
+        WebhookSubscriptions.parse(env.string("VP_NOTIFIER_WEBHOOKS", "")),
+        new WebhookDispatcher.Policy(
+            env.integer("VP_NOTIFIER_WEBHOOK_ATTEMPTS", 5, 1, 20),
+            env.duration("VP_NOTIFIER_WEBHOOK_BACKOFF", Duration.ofSeconds(1)),
+            env.duration("VP_NOTIFIER_WEBHOOK_MAX_BACKOFF", Duration.ofMinutes(1)),
+            env.duration("VP_NOTIFIER_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
+            env.integer("VP_NOTIFIER_WEBHOOK_QUEUE", 1000, 1, 1_000_000)),
         KafkaClientProperties.fromEnv(env),
         env.string("VP_SCHEMA_REGISTRY_URL", SchemaRegistryConfig.LOCAL_URL),
         env.optional("VP_SCHEMA_REGISTRY_BASIC_AUTH"),

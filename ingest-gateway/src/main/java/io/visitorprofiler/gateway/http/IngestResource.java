@@ -150,16 +150,36 @@ public final class IngestResource implements HttpRoutes {
     }
   }
 
-  /** The body, or null when it is larger than the limit (read no further than the limit). */
+  /**
+   * The body, or null when it is larger than the limit. An oversized body is read and discarded up
+   * to {@link #DRAIN_LIMIT} so the client, still sending, can read the 413 on an intact connection;
+   * beyond that the connection is closed.
+   */
   private byte[] readBounded(Context ctx) {
-    if (ctx.contentLength() > maxBodyBytes) {
-      return null;
-    }
     try (InputStream in = ctx.bodyInputStream()) {
+      if (ctx.contentLength() > maxBodyBytes) {
+        drain(in, ctx.contentLength());
+        return null;
+      }
       byte[] body = in.readNBytes(maxBodyBytes + 1);
-      return body.length > maxBodyBytes ? null : body;
+      if (body.length > maxBodyBytes) {
+        drain(in, DRAIN_LIMIT);
+        return null;
+      }
+      return body;
     } catch (IOException e) {
       throw new io.javalin.http.BadRequestResponse("could not read the body: " + e.getMessage());
+    }
+  }
+
+  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
+  private static void drain(InputStream in, long announced) throws IOException {
+    long left = Math.min(announced < 0 ? DRAIN_LIMIT : announced, DRAIN_LIMIT);
+    byte[] buffer = new byte[16 * 1024];
+    int read;
+    while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+      left -= read;
     }
   }
 

@@ -5,16 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.visitorprofiler.notifier.Main;
 import io.visitorprofiler.notifier.NotifierSettings;
+import io.visitorprofiler.notifier.webhook.WebhookSignature;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.DeadLetter;
 import io.visitorprofiler.schemas.NotifySettings;
 import io.visitorprofiler.schemas.ProfileSnapshot;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.Transition;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
+import io.visitorprofiler.schemas.serde.AvroDeserializer;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.KafkaClusterExtension;
@@ -22,6 +26,7 @@ import io.visitorprofiler.testkit.SchemaRegistryExtension;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,11 +40,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +73,11 @@ class NotifierAlertsIT {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static KafkaProducer<String, SpecificRecord> producer;
   private static Main.Notifier notifier;
+  private static final String SECRET = "webhook-secret-0123456789";
+  private static HttpServer receiver;
+
+  /** Requests the webhook receiver got, per delivery id: attempt, timestamp, signature, body. */
+  private static final Map<String, List<String[]>> deliveries = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -92,7 +108,37 @@ class NotifierAlertsIT {
                     Instant.now(),
                     "test")))
         .get();
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/flaky",
+        exchange -> {
+          String id = exchange.getRequestHeaders().getFirst("X-VP-Delivery");
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          List<String[]> seen = deliveries.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
+          seen.add(
+              new String[] {
+                exchange.getRequestHeaders().getFirst("X-VP-Attempt"),
+                exchange.getRequestHeaders().getFirst("X-VP-Timestamp"),
+                exchange.getRequestHeaders().getFirst("X-VP-Signature"),
+                new String(body, StandardCharsets.UTF_8)
+              });
+          exchange.sendResponseHeaders(seen.size() <= 2 ? 500 : 204, -1); // fails twice
+          exchange.close();
+        });
+    receiver.start();
     Map<String, String> env = new HashMap<>();
+    env.put(
+        "VP_NOTIFIER_WEBHOOKS",
+        "vip|"
+            + SECRET
+            + "|http://127.0.0.1:"
+            + receiver.getAddress().getPort()
+            + "/flaky;"
+            + "dead-seg|"
+            + SECRET
+            + "|http://127.0.0.1:1/nobody-listens");
+    env.put("VP_NOTIFIER_WEBHOOK_ATTEMPTS", "3");
+    env.put("VP_NOTIFIER_WEBHOOK_BACKOFF", "100ms");
     env.put("VP_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("VP_SCHEMA_REGISTRY_URL", registry.url());
     env.put("VP_HTTP_PORT", "0");
@@ -116,6 +162,7 @@ class NotifierAlertsIT {
   @AfterAll
   static void stop() {
     notifier.close();
+    receiver.stop(0);
     producer.close();
   }
 
@@ -218,6 +265,72 @@ class NotifierAlertsIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aWebhookThatFailsTwiceGetsTheChangeOnTheThirdTryWithAValidSignature() throws Exception {
+    SegmentChange exit = entered("v-hook");
+    exit.setTransition(Transition.EXITED);
+    exit.setChangeId("chg-hook-exit");
+    append(exit);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> deliveries.getOrDefault("chg-hook-exit", List.of()).size() == 3);
+    List<String[]> attempts = deliveries.get("chg-hook-exit");
+    assertThat(attempts).extracting(a -> a[0]).containsExactly("1", "2", "3");
+    String[] third = attempts.get(2);
+    assertThat(
+            WebhookSignature.verify(
+                SECRET,
+                Long.parseLong(third[1]),
+                third[3].getBytes(StandardCharsets.UTF_8),
+                third[2]))
+        .isTrue();
+    assertThat(
+            WebhookSignature.verify(
+                "not-the-secret-at-all",
+                Long.parseLong(third[1]),
+                third[3].getBytes(StandardCharsets.UTF_8),
+                third[2]))
+        .isFalse();
+    JsonNode body = JSON.readTree(third[3]);
+    assertThat(body.get("transition").asText()).isEqualTo("EXITED");
+    assertThat(body.get("visitorId").asText()).isEqualTo("v-hook");
+  }
+
+  @Test
+  void aDeadEndpointEndsInTheDeadLetterWithTheReason() throws Exception {
+    SegmentChange change = entered("v-dead");
+    change.setSegmentId("dead-seg");
+    change.setChangeId("chg-dead");
+    append(change);
+    AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(DeadLetter.class);
+    letters.configure(Map.of(SchemaRegistryConfig.URL, registry.url()), false);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "group.id",
+                "dlq-notifier",
+                "auto.offset.reset",
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.DEAD_LETTER.name()));
+      DeadLetter found = null;
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (found == null && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+          if ("chg-dead".equals(r.key())) {
+            found = letters.deserialize(r.topic(), r.value());
+          }
+        }
+      }
+      assertThat(found).isNotNull();
+      assertThat(found.getService()).isEqualTo("notifier-webhooks");
+      assertThat(found.getReason()).startsWith("webhook failed after 3 attempts");
+    }
   }
 
   /** The fields of the next server-sent event, or null when none comes within {@code wait}. */
