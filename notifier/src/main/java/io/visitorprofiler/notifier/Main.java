@@ -6,6 +6,10 @@ import io.visitorprofiler.notifier.alert.AlertHub;
 import io.visitorprofiler.notifier.alert.AlertRouter;
 import io.visitorprofiler.notifier.feed.ChangeFeed;
 import io.visitorprofiler.notifier.http.AgentAlertsResource;
+import io.visitorprofiler.notifier.invite.ChatLoad;
+import io.visitorprofiler.notifier.invite.InvitationCaps;
+import io.visitorprofiler.notifier.invite.InvitationSender;
+import io.visitorprofiler.notifier.invite.MessageTemplate;
 import io.visitorprofiler.notifier.webhook.WebhookDispatcher;
 import io.visitorprofiler.runtime.config.ConfigException;
 import io.visitorprofiler.runtime.config.EnvConfig;
@@ -13,7 +17,9 @@ import io.visitorprofiler.runtime.config.KafkaClientProperties;
 import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
+import io.visitorprofiler.schemas.ChatEvent;
 import io.visitorprofiler.schemas.DeadLetter;
+import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
@@ -64,19 +70,19 @@ public final class Main {
     private final AgentAlertsResource alerts;
     private final ServiceHttpServer http;
     private final WebhookDispatcher webhooks;
-    private final KafkaProducer<String, DeadLetter> deadLetters;
+    private final List<KafkaProducer<String, ?>> producers;
 
     private Notifier(
         ChangeFeed feed,
         AgentAlertsResource alerts,
         ServiceHttpServer http,
         WebhookDispatcher webhooks,
-        KafkaProducer<String, DeadLetter> deadLetters) {
+        List<KafkaProducer<String, ?>> producers) {
       this.feed = feed;
       this.alerts = alerts;
       this.http = http;
       this.webhooks = webhooks;
-      this.deadLetters = deadLetters;
+      this.producers = producers;
     }
 
     public int port() {
@@ -140,6 +146,33 @@ public final class Main {
                               clock.instant()))),
               clock,
               metrics);
+      AvroSerializer<Invitation> invitationWriter = new AvroSerializer<>();
+      invitationWriter.configure(settings.serdeConfig(), false);
+      KafkaProducer<String, Invitation> invitationProducer =
+          new KafkaProducer<>(producerProps, new StringSerializer(), invitationWriter);
+      ChatLoad chatLoad = new ChatLoad();
+      InvitationSender invitations =
+          new InvitationSender(
+              segmentId -> feedRef.get().definition(segmentId),
+              hub::onlineAgents,
+              chatLoad,
+              new InvitationCaps(),
+              new MessageTemplate(settings.freeShippingThreshold()),
+              invitation ->
+                  invitationProducer.send(
+                      new ProducerRecord<>(
+                          Topics.INVITATIONS.name(), invitation.getVisitorId(), invitation),
+                      (metadata, error) -> {
+                        if (error != null) {
+                          log.warn("invitation not written: {}", error.getClass().getSimpleName());
+                        }
+                      }),
+              settings.chatsPerAgent(),
+              settings.invitationExpiry(),
+              clock,
+              metrics);
+      AvroDeserializer<ChatEvent> chatReader = new AvroDeserializer<>(ChatEvent.class);
+      chatReader.configure(settings.serdeConfig(), false);
       ChangeFeed feed =
           new ChangeFeed(
               () ->
@@ -148,8 +181,11 @@ public final class Main {
               changes,
               change -> {
                 router.route(change);
+                invitations.consider(change);
                 webhooks.dispatch(change);
-              });
+              },
+              chatReader,
+              chatLoad::accept);
       feedRef.set(feed);
       feed.start();
       AgentAlertsResource alerts = new AgentAlertsResource(settings.agents(), hub, mutes);
@@ -160,7 +196,8 @@ public final class Main {
               new ServiceHealth().add("change-feed", feed),
               metrics,
               List.of(alerts));
-      return new Notifier(feed, alerts, http, webhooks, deadLetterProducer);
+      return new Notifier(
+          feed, alerts, http, webhooks, List.of(deadLetterProducer, invitationProducer));
     }
 
     @Override
@@ -174,7 +211,7 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
       webhooks.close();
-      deadLetters.close(Duration.ofSeconds(5));
+      producers.forEach(p -> p.close(Duration.ofSeconds(5)));
     }
   }
 }

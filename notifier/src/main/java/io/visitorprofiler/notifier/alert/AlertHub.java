@@ -93,6 +93,18 @@ public final class AlertHub {
     stream(agentId).listeners.remove(listener);
   }
 
+  /** Agents with at least one console connected now. */
+  public Set<String> onlineAgents() {
+    Set<String> online = new java.util.HashSet<>();
+    streams.forEach(
+        (agent, stream) -> {
+          if (!stream.listeners.isEmpty()) {
+            online.add(agent);
+          }
+        });
+    return online;
+  }
+
   /** Consoles connected now, over all agents. */
   public int connected() {
     return streams.values().stream().mapToInt(s -> s.listeners.size()).sum();

@@ -2,6 +2,7 @@ package io.visitorprofiler.notifier.feed;
 
 import io.visitorprofiler.runtime.health.HealthCheck;
 import io.visitorprofiler.runtime.health.HealthStatus;
+import io.visitorprofiler.schemas.ChatEvent;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.topic.Topics;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every partition of the segment definitions (from the start: it is compacted, the whole
- * catalogue) and of the segment changes (from the end: alerts are about now), without a consumer
- * group, so every notifier instance can alert any connected agent. A record that cannot be read is
- * skipped and counted in the log; the feed goes on.
+ * catalogue), of the segment changes and of the chat events (from the end: alerts, invitations and
+ * agents' open chats are about now), without a consumer group, so every notifier instance can alert
+ * any connected agent. A record that cannot be read is skipped and counted in the log; the feed
+ * goes on.
  */
 public final class ChangeFeed implements HealthCheck, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
@@ -32,6 +34,8 @@ public final class ChangeFeed implements HealthCheck, AutoCloseable {
   private final Deserializer<SegmentDefinition> definitionReader;
   private final Deserializer<SegmentChange> changeReader;
   private final Consumer<SegmentChange> onChange;
+  private final Deserializer<ChatEvent> chatReader;
+  private final Consumer<ChatEvent> onChat;
   private final Map<String, SegmentDefinition> definitions = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
@@ -42,8 +46,12 @@ public final class ChangeFeed implements HealthCheck, AutoCloseable {
       Supplier<org.apache.kafka.clients.consumer.Consumer<String, byte[]>> consumers,
       Deserializer<SegmentDefinition> definitionReader,
       Deserializer<SegmentChange> changeReader,
-      Consumer<SegmentChange> onChange) {
+      Consumer<SegmentChange> onChange,
+      Deserializer<ChatEvent> chatReader,
+      Consumer<ChatEvent> onChat) {
     this.consumers = consumers;
+    this.chatReader = chatReader;
+    this.onChat = onChat;
     this.definitionReader = definitionReader;
     this.changeReader = changeReader;
     this.onChange = onChange;
@@ -66,11 +74,14 @@ public final class ChangeFeed implements HealthCheck, AutoCloseable {
         List<TopicPartition> definitionPartitions =
             partitions(c, Topics.SEGMENT_DEFINITIONS.name());
         List<TopicPartition> changePartitions = partitions(c, Topics.SEGMENT_CHANGES.name());
+        List<TopicPartition> chatPartitions = partitions(c, Topics.CHAT.name());
         List<TopicPartition> all = new ArrayList<>(definitionPartitions);
         all.addAll(changePartitions);
+        all.addAll(chatPartitions);
         c.assign(all);
         c.seekToBeginning(definitionPartitions);
         c.seekToEnd(changePartitions);
+        c.seekToEnd(chatPartitions);
         status = HealthStatus.up("reading segment changes");
         while (running) {
           for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(200))) {
@@ -116,7 +127,11 @@ public final class ChangeFeed implements HealthCheck, AutoCloseable {
               definitionReader.deserialize(record.topic(), record.value());
           definitions.put(definition.getSegmentId(), definition);
         }
-      } else if (record.value() != null) {
+      } else if (record.value() == null) {
+        return;
+      } else if (record.topic().equals(Topics.CHAT.name())) {
+        onChat.accept(chatReader.deserialize(record.topic(), record.value()));
+      } else {
         onChange.accept(changeReader.deserialize(record.topic(), record.value()));
       }
     } catch (RuntimeException e) {

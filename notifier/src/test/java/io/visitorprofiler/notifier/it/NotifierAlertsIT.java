@@ -12,6 +12,9 @@ import io.visitorprofiler.notifier.webhook.WebhookSignature;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.ChangeCause;
 import io.visitorprofiler.schemas.DeadLetter;
+import io.visitorprofiler.schemas.Invitation;
+import io.visitorprofiler.schemas.InvitationSettings;
+import io.visitorprofiler.schemas.InvitationVariant;
 import io.visitorprofiler.schemas.NotifySettings;
 import io.visitorprofiler.schemas.ProfileSnapshot;
 import io.visitorprofiler.schemas.SegmentChange;
@@ -126,6 +129,34 @@ class NotifierAlertsIT {
           exchange.close();
         });
     receiver.start();
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.SEGMENT_DEFINITIONS.name(),
+                "small-carts",
+                new SegmentDefinition(
+                    "small-carts",
+                    "demo",
+                    "Small carts",
+                    "Cart < $50",
+                    "#e65100",
+                    40,
+                    true,
+                    "visitor.cart.value < 50.0",
+                    1L,
+                    null,
+                    null,
+                    new InvitationSettings(
+                        "Need a hand, {name}?",
+                        30,
+                        List.of(
+                            new InvitationVariant(
+                                "A",
+                                "Hi {name}, add ${freeShippingGap} more for free shipping!",
+                                1))),
+                    Instant.now(),
+                    "test")))
+        .get();
     Map<String, String> env = new HashMap<>();
     env.put(
         "VP_NOTIFIER_WEBHOOKS",
@@ -296,6 +327,50 @@ class NotifierAlertsIT {
     JsonNode body = JSON.readTree(third[3]);
     assertThat(body.get("transition").asText()).isEqualTo("EXITED");
     assertThat(body.get("visitorId").asText()).isEqualTo("v-hook");
+  }
+
+  @Test
+  void aVisitorEnteringASegmentWithAnInvitationIsInvitedWhileAnAgentIsOnline() throws Exception {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread console = stream("agent-1", "demo-agent", null, lines);
+    assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected");
+    Thread.sleep(1000); // the feed starts at the end of the topic
+    SegmentChange change = entered("v-shopper");
+    change.setSegmentId("small-carts");
+    change.setChangeId("chg-shopper");
+    change.getSnapshot().setCartValue(24.0);
+    append(change);
+    AvroDeserializer<Invitation> invitations = new AvroDeserializer<>(Invitation.class);
+    invitations.configure(Map.of(SchemaRegistryConfig.URL, registry.url()), false);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "group.id",
+                "invitations-check",
+                "auto.offset.reset",
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.INVITATIONS.name()));
+      Invitation found = null;
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (found == null && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+          if ("v-shopper".equals(r.key())) {
+            found = invitations.deserialize(r.topic(), r.value());
+          }
+        }
+      }
+      assertThat(found).isNotNull();
+      assertThat(found.getSegmentId()).isEqualTo("small-carts");
+      assertThat(found.getVariantId()).isEqualTo("A");
+      assertThat(found.getMessage()).isEqualTo("Hi Ada, add $26.00 more for free shipping!");
+      assertThat(found.getExpiresAt()).isAfter(found.getCreatedAt());
+    } finally {
+      console.interrupt();
+    }
   }
 
   @Test
