@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -68,13 +70,26 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
         // a console that sends garbage starts fresh
       }
     }
+    // Each console is written by its own virtual thread from a bounded queue, so a slow console
+    // never holds up the feed or other agents; one that falls 1,000 alerts behind is closed and
+    // its EventSource reconnects with Last-Event-ID, getting the kept alerts back.
+    ThreadPoolExecutor writer =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(1000),
+            Thread.ofVirtual().name("console-" + agentId).factory(),
+            (task, pool) -> client.close());
     Consumer<Alert> listener =
-        alert -> client.sendEvent("alert", alert, String.valueOf(alert.id()));
+        alert -> writer.execute(() -> client.sendEvent("alert", alert, String.valueOf(alert.id())));
     clients.add(client);
     client.onClose(
         () -> {
           clients.remove(client);
           hub.disconnect(agentId, listener);
+          writer.shutdownNow();
         });
     client.keepAlive();
     client.sendComment("connected");
