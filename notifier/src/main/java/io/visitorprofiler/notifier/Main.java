@@ -4,8 +4,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.visitorprofiler.notifier.agent.MuteStore;
 import io.visitorprofiler.notifier.alert.AlertHub;
 import io.visitorprofiler.notifier.alert.AlertRouter;
+import io.visitorprofiler.notifier.board.VisitorBoard;
 import io.visitorprofiler.notifier.feed.ChangeFeed;
 import io.visitorprofiler.notifier.http.AgentAlertsResource;
+import io.visitorprofiler.notifier.http.ConsoleResource;
 import io.visitorprofiler.notifier.invite.ChatLoad;
 import io.visitorprofiler.notifier.invite.InvitationCaps;
 import io.visitorprofiler.notifier.invite.InvitationSender;
@@ -151,6 +153,7 @@ public final class Main {
       KafkaProducer<String, Invitation> invitationProducer =
           new KafkaProducer<>(producerProps, new StringSerializer(), invitationWriter);
       ChatLoad chatLoad = new ChatLoad();
+      VisitorBoard board = new VisitorBoard(settings.onlineWindow());
       InvitationSender invitations =
           new InvitationSender(
               segmentId -> feedRef.get().definition(segmentId),
@@ -180,6 +183,7 @@ public final class Main {
               definitions,
               changes,
               change -> {
+                board.accept(change);
                 router.route(change);
                 invitations.consider(change);
                 webhooks.dispatch(change);
@@ -195,7 +199,7 @@ public final class Main {
               settings.http(),
               new ServiceHealth().add("change-feed", feed),
               metrics,
-              List.of(alerts));
+              List.of(alerts, new ConsoleResource(board)));
       return new Notifier(
           feed, alerts, http, webhooks, List.of(deadLetterProducer, invitationProducer));
     }

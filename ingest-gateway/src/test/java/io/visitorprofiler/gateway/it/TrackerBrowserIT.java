@@ -16,13 +16,13 @@ import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
+import io.visitorprofiler.testkit.HeadlessChromium;
 import io.visitorprofiler.testkit.KafkaClusterExtension;
 import io.visitorprofiler.testkit.SchemaRegistryExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,9 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -65,14 +62,6 @@ class TrackerBrowserIT {
 
   @BeforeAll
   static void start() throws IOException {
-    Path chromium = Path.of(System.getenv().getOrDefault("VP_CHROMIUM", "/usr/bin/chromium"));
-    Path driver = Path.of(System.getenv().getOrDefault("VP_CHROMEDRIVER", "/usr/bin/chromedriver"));
-    assertThat(Files.isExecutable(chromium) && Files.isExecutable(driver))
-        .as(
-            "Chromium and ChromeDriver at %s and %s: ./vp test installs them (Debian: apt-get install"
-                + " chromium chromium-driver)",
-            chromium, driver)
-        .isTrue();
     kafka.createCatalogTopics();
 
     shop = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -95,25 +84,7 @@ class TrackerBrowserIT {
         });
     shop.start();
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--user-data-dir=" + profile.resolve("chromium"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(driver.toFile())
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
+    browser = HeadlessChromium.start(profile.resolve("chromium"));
 
     values = new AvroDeserializer<>(ClickstreamEvent.class);
     values.configure(Map.of(SchemaRegistryConfig.URL, registry.url()), false);
