@@ -6,10 +6,12 @@ import io.visitorprofiler.notifier.alert.AlertHub;
 import io.visitorprofiler.notifier.alert.AlertRouter;
 import io.visitorprofiler.notifier.board.VisitorBoard;
 import io.visitorprofiler.notifier.feed.ChangeFeed;
+import io.visitorprofiler.notifier.feed.SegmentCatalog;
 import io.visitorprofiler.notifier.http.AgentAlertsResource;
 import io.visitorprofiler.notifier.http.ConsoleResource;
 import io.visitorprofiler.notifier.invite.ChatLoad;
 import io.visitorprofiler.notifier.invite.InvitationCaps;
+import io.visitorprofiler.notifier.invite.InvitationOutcomes;
 import io.visitorprofiler.notifier.invite.InvitationSender;
 import io.visitorprofiler.notifier.invite.MessageTemplate;
 import io.visitorprofiler.notifier.webhook.WebhookDispatcher;
@@ -20,6 +22,7 @@ import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
 import io.visitorprofiler.schemas.ChatEvent;
+import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.DeadLetter;
 import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.SegmentChange;
@@ -35,7 +38,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -100,24 +103,14 @@ public final class Main {
       AlertHub hub = new AlertHub(settings.replayAlerts(), settings.replayWindow(), clock);
       metrics.gauge("vp.notifier.agents.connected", hub, AlertHub::connected);
       MuteStore mutes = new MuteStore(settings.muteFile());
-      AtomicReference<ChangeFeed> feedRef = new AtomicReference<>();
+      SegmentCatalog catalog = new SegmentCatalog();
       AlertRouter router =
           new AlertRouter(
-              settings.agents(),
-              mutes,
-              hub,
-              segmentId -> feedRef.get().definition(segmentId),
-              settings.dedupeWindow(),
-              metrics);
+              settings.agents(), mutes, hub, catalog::definition, settings.dedupeWindow(), metrics);
       Map<String, Object> props = new HashMap<>(settings.kafka());
       props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "vp-notifier");
-      AvroDeserializer<SegmentDefinition> definitions =
-          new AvroDeserializer<>(SegmentDefinition.class);
-      definitions.configure(settings.serdeConfig(), false);
-      AvroDeserializer<SegmentChange> changes = new AvroDeserializer<>(SegmentChange.class);
-      changes.configure(settings.serdeConfig(), false);
       Map<String, Object> producerProps = new HashMap<>(settings.kafka());
       producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
       producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -156,7 +149,7 @@ public final class Main {
       VisitorBoard board = new VisitorBoard(settings.onlineWindow());
       InvitationSender invitations =
           new InvitationSender(
-              segmentId -> feedRef.get().definition(segmentId),
+              catalog::definition,
               hub::onlineAgents,
               chatLoad,
               new InvitationCaps(),
@@ -174,23 +167,48 @@ public final class Main {
               settings.invitationExpiry(),
               clock,
               metrics);
-      AvroDeserializer<ChatEvent> chatReader = new AvroDeserializer<>(ChatEvent.class);
-      chatReader.configure(settings.serdeConfig(), false);
+      InvitationOutcomes outcomes = new InvitationOutcomes(metrics);
+      Consumer<String> ignore = key -> {};
       ChangeFeed feed =
           new ChangeFeed(
               () ->
                   new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
-              definitions,
-              changes,
-              change -> {
-                board.accept(change);
-                router.route(change);
-                invitations.consider(change);
-                webhooks.dispatch(change);
-              },
-              chatReader,
-              chatLoad::accept);
-      feedRef.set(feed);
+              List.of(
+                  new ChangeFeed.Subscription<>(
+                      Topics.SEGMENT_DEFINITIONS.name(),
+                      true,
+                      reader(SegmentDefinition.class, settings),
+                      catalog::accept,
+                      catalog::remove),
+                  new ChangeFeed.Subscription<>(
+                      Topics.SEGMENT_CHANGES.name(),
+                      false,
+                      reader(SegmentChange.class, settings),
+                      change -> {
+                        board.accept(change);
+                        router.route(change);
+                        invitations.consider(change);
+                        webhooks.dispatch(change);
+                      },
+                      ignore),
+                  new ChangeFeed.Subscription<>(
+                      Topics.CHAT.name(),
+                      false,
+                      reader(ChatEvent.class, settings),
+                      chatLoad::accept,
+                      ignore),
+                  new ChangeFeed.Subscription<>(
+                      Topics.INVITATIONS.name(),
+                      false,
+                      reader(Invitation.class, settings),
+                      outcomes::sent,
+                      ignore),
+                  new ChangeFeed.Subscription<>(
+                      Topics.CLICKSTREAM.name(),
+                      false,
+                      reader(ClickstreamEvent.class, settings),
+                      outcomes::event,
+                      ignore)));
       feed.start();
       AgentAlertsResource alerts = new AgentAlertsResource(settings.agents(), hub, mutes);
       ServiceHttpServer http =
@@ -202,6 +220,13 @@ public final class Main {
               List.of(alerts, new ConsoleResource(board)));
       return new Notifier(
           feed, alerts, http, webhooks, List.of(deadLetterProducer, invitationProducer));
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> AvroDeserializer<T> reader(
+        Class<T> type, NotifierSettings settings) {
+      AvroDeserializer<T> reader = new AvroDeserializer<>(type);
+      reader.configure(settings.serdeConfig(), false);
+      return reader;
     }
 
     @Override

@@ -2,17 +2,14 @@ package io.visitorprofiler.notifier.feed;
 
 import io.visitorprofiler.runtime.health.HealthCheck;
 import io.visitorprofiler.runtime.health.HealthStatus;
-import io.visitorprofiler.schemas.ChatEvent;
-import io.visitorprofiler.schemas.SegmentChange;
-import io.visitorprofiler.schemas.SegmentDefinition;
-import io.visitorprofiler.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -21,22 +18,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of the segment definitions (from the start: it is compacted, the whole
- * catalogue), of the segment changes and of the chat events (from the end: alerts, invitations and
- * agents' open chats are about now), without a consumer group, so every notifier instance can alert
- * any connected agent. A record that cannot be read is skipped and counted in the log; the feed
- * goes on.
+ * Reads every partition of the topics the notifier follows, without a consumer group, so every
+ * notifier instance sees everything and can serve any agent: compacted state (segment definitions)
+ * from the start, events (segment changes, chats, invitations, answers) from the end, since alerts
+ * and capacity are about now. A record that cannot be read is skipped and logged; the feed goes on.
  */
 public final class ChangeFeed implements HealthCheck, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
 
+  /** One followed topic: where to start, how to read a value, what to do with it. */
+  public record Subscription<T extends SpecificRecord>(
+      String topic,
+      boolean fromStart,
+      Deserializer<T> reader,
+      Consumer<T> onRecord,
+      Consumer<String> onTombstone) {
+    void handle(ConsumerRecord<String, byte[]> record) {
+      if (record.value() == null) {
+        onTombstone.accept(record.key());
+      } else {
+        onRecord.accept(reader.deserialize(record.topic(), record.value()));
+      }
+    }
+  }
+
   private final Supplier<org.apache.kafka.clients.consumer.Consumer<String, byte[]>> consumers;
-  private final Deserializer<SegmentDefinition> definitionReader;
-  private final Deserializer<SegmentChange> changeReader;
-  private final Consumer<SegmentChange> onChange;
-  private final Deserializer<ChatEvent> chatReader;
-  private final Consumer<ChatEvent> onChat;
-  private final Map<String, SegmentDefinition> definitions = new ConcurrentHashMap<>();
+  private final Map<String, Subscription<?>> subscriptions = new HashMap<>();
   private final Thread thread;
   private volatile org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
   private volatile HealthStatus status = HealthStatus.down("starting");
@@ -44,17 +51,9 @@ public final class ChangeFeed implements HealthCheck, AutoCloseable {
 
   public ChangeFeed(
       Supplier<org.apache.kafka.clients.consumer.Consumer<String, byte[]>> consumers,
-      Deserializer<SegmentDefinition> definitionReader,
-      Deserializer<SegmentChange> changeReader,
-      Consumer<SegmentChange> onChange,
-      Deserializer<ChatEvent> chatReader,
-      Consumer<ChatEvent> onChat) {
+      List<Subscription<?>> subscriptions) {
     this.consumers = consumers;
-    this.chatReader = chatReader;
-    this.onChat = onChat;
-    this.definitionReader = definitionReader;
-    this.changeReader = changeReader;
-    this.onChange = onChange;
+    subscriptions.forEach(s -> this.subscriptions.put(s.topic(), s));
     this.thread = Thread.ofPlatform().daemon().name("change-feed").unstarted(this::run);
   }
 
@@ -62,27 +61,21 @@ public final class ChangeFeed implements HealthCheck, AutoCloseable {
     thread.start();
   }
 
-  /** The current definition of a segment, or null. */
-  public SegmentDefinition definition(String segmentId) {
-    return definitions.get(segmentId);
-  }
-
   private void run() {
     while (running) {
       try (org.apache.kafka.clients.consumer.Consumer<String, byte[]> c = consumers.get()) {
         consumer = c;
-        List<TopicPartition> definitionPartitions =
-            partitions(c, Topics.SEGMENT_DEFINITIONS.name());
-        List<TopicPartition> changePartitions = partitions(c, Topics.SEGMENT_CHANGES.name());
-        List<TopicPartition> chatPartitions = partitions(c, Topics.CHAT.name());
-        List<TopicPartition> all = new ArrayList<>(definitionPartitions);
-        all.addAll(changePartitions);
-        all.addAll(chatPartitions);
+        List<TopicPartition> fromStart = new ArrayList<>();
+        List<TopicPartition> fromEnd = new ArrayList<>();
+        for (Subscription<?> s : subscriptions.values()) {
+          (s.fromStart() ? fromStart : fromEnd).addAll(partitions(c, s.topic()));
+        }
+        List<TopicPartition> all = new ArrayList<>(fromStart);
+        all.addAll(fromEnd);
         c.assign(all);
-        c.seekToBeginning(definitionPartitions);
-        c.seekToEnd(changePartitions);
-        c.seekToEnd(chatPartitions);
-        status = HealthStatus.up("reading segment changes");
+        c.seekToBeginning(fromStart);
+        c.seekToEnd(fromEnd);
+        status = HealthStatus.up("following " + subscriptions.keySet());
         while (running) {
           for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(200))) {
             handle(record);
@@ -119,21 +112,7 @@ public final class ChangeFeed implements HealthCheck, AutoCloseable {
 
   private void handle(ConsumerRecord<String, byte[]> record) {
     try {
-      if (record.topic().equals(Topics.SEGMENT_DEFINITIONS.name())) {
-        if (record.value() == null) {
-          definitions.remove(record.key());
-        } else {
-          SegmentDefinition definition =
-              definitionReader.deserialize(record.topic(), record.value());
-          definitions.put(definition.getSegmentId(), definition);
-        }
-      } else if (record.value() == null) {
-        return;
-      } else if (record.topic().equals(Topics.CHAT.name())) {
-        onChat.accept(chatReader.deserialize(record.topic(), record.value()));
-      } else {
-        onChange.accept(changeReader.deserialize(record.topic(), record.value()));
-      }
+      subscriptions.get(record.topic()).handle(record);
     } catch (RuntimeException e) {
       log.warn(
           "skipped {}-{}@{}: {}",

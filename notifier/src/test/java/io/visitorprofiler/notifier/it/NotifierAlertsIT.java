@@ -11,11 +11,18 @@ import io.visitorprofiler.notifier.NotifierSettings;
 import io.visitorprofiler.notifier.webhook.WebhookSignature;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.DeadLetter;
+import io.visitorprofiler.schemas.Device;
+import io.visitorprofiler.schemas.EventContext;
+import io.visitorprofiler.schemas.Geo;
 import io.visitorprofiler.schemas.Invitation;
+import io.visitorprofiler.schemas.InvitationOutcome;
+import io.visitorprofiler.schemas.InvitationResponse;
 import io.visitorprofiler.schemas.InvitationSettings;
 import io.visitorprofiler.schemas.InvitationVariant;
 import io.visitorprofiler.schemas.NotifySettings;
+import io.visitorprofiler.schemas.Privacy;
 import io.visitorprofiler.schemas.ProfileSnapshot;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
@@ -368,6 +375,50 @@ class NotifierAlertsIT {
       assertThat(found.getVariantId()).isEqualTo("A");
       assertThat(found.getMessage()).isEqualTo("Hi Ada, add $26.00 more for free shipping!");
       assertThat(found.getExpiresAt()).isAfter(found.getCreatedAt());
+
+      // The visitor accepts on the page; the answer comes back through the clickstream.
+      Instant now = Instant.now();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.CLICKSTREAM.name(),
+                  "v-shopper",
+                  new ClickstreamEvent(
+                      "answer-1",
+                      "demo",
+                      "v-shopper",
+                      now,
+                      new EventContext(
+                          now,
+                          now,
+                          0L,
+                          null,
+                          null,
+                          new Device(null, null, null, false),
+                          new Geo(null, null, null, null, null),
+                          null,
+                          new Privacy(false, false, false),
+                          null),
+                      new InvitationResponse(found.getInvitationId(), InvitationOutcome.ACCEPTED))))
+          .get();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  http.send(
+                          HttpRequest.newBuilder(
+                                  URI.create("http://127.0.0.1:" + notifier.port() + "/metrics"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body()
+                      .lines()
+                      .anyMatch(
+                          l ->
+                              l.startsWith("vp_notifier_invitations_answered_total")
+                                  && l.contains("outcome=\"accepted\"")
+                                  && l.contains("segment=\"small-carts\"")
+                                  && l.contains("variant=\"A\"")
+                                  && l.endsWith(" 1.0")));
     } finally {
       console.interrupt();
     }
