@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.visitorprofiler.notifier.agent.MuteStore;
 import io.visitorprofiler.notifier.alert.AlertHub;
 import io.visitorprofiler.notifier.alert.AlertRouter;
+import io.visitorprofiler.notifier.board.ProfilerOnlineVisitors;
 import io.visitorprofiler.notifier.board.VisitorBoard;
 import io.visitorprofiler.notifier.feed.ChangeFeed;
 import io.visitorprofiler.notifier.feed.SegmentCatalog;
@@ -217,7 +218,15 @@ public final class Main {
               settings.http(),
               new ServiceHealth().add("change-feed", feed),
               metrics,
-              List.of(alerts, new ConsoleResource(board)));
+              List.of(
+                  alerts,
+                  new ConsoleResource(
+                      board,
+                      new ProfilerOnlineVisitors(
+                          settings.profilerUrl(),
+                          settings.adminToken(),
+                          settings.sites(),
+                          clock))));
       return new Notifier(
           feed, alerts, http, webhooks, List.of(deadLetterProducer, invitationProducer));
     }

@@ -23,6 +23,9 @@ public record NotifierSettings(
     Path muteFile,
     int chatsPerAgent,
     Duration onlineWindow,
+    java.net.URI profilerUrl,
+    String adminToken,
+    List<String> sites,
     double freeShippingThreshold,
     Duration invitationExpiry,
     List<Webhook> webhooks,
@@ -41,6 +44,12 @@ public record NotifierSettings(
         Path.of(env.string("VP_NOTIFIER_MUTE_FILE", ".vp/data/notifier/mutes.json")),
         env.integer("VP_NOTIFIER_CHATS_PER_AGENT", 3, 1, 100),
         env.duration("VP_NOTIFIER_ONLINE_WINDOW", Duration.ofMinutes(30)),
+        java.net.URI.create(env.string("VP_NOTIFIER_PROFILER_URL", "http://127.0.0.1:8060")),
+        env.string("VP_ADMIN_TOKEN", "demo-admin"),
+        java.util.Arrays.stream(env.string("VP_NOTIFIER_SITES", "demo").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList(),
         env.integer("VP_NOTIFIER_FREE_SHIPPING_THRESHOLD", 50, 0, 1_000_000),
         env.duration("VP_NOTIFIER_INVITATION_EXPIRY", Duration.ofMinutes(2)),
         WebhookSubscriptions.parse(env.string("VP_NOTIFIER_WEBHOOKS", "")),

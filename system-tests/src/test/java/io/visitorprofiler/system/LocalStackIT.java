@@ -242,6 +242,37 @@ class LocalStackIT {
       Thread.sleep(300);
     }
     assertThat(body).contains("\"segmentId\":\"small-carts\"", "ENTERED");
+
+    // A visitor in no segment yet still shows in the agent console's list (from the profiler).
+    String browsing = "v-browsing-" + System.nanoTime();
+    HttpResponse<String> viewed =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/v1/events"))
+                .header(
+                    "User-Agent",
+                    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                        + " Chrome/131.0.0.0 Safari/537.36")
+                .header("Authorization", "Bearer demo-key")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"events\": [{\"type\": \"page_view\", \"visitorId\": \""
+                            + browsing
+                            + "\", \"url\": \"http://127.0.0.1/shop/tents\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(viewed.statusCode()).isEqualTo(202);
+    HttpRequest console =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + notifierPort + "/v1/agents/agent-1/visitors"))
+            .header("Authorization", "Bearer demo-agent")
+            .build();
+    deadline = System.currentTimeMillis() + 30_000;
+    String list = "";
+    while (!list.contains(browsing) && System.currentTimeMillis() < deadline) {
+      list = http.send(console, HttpResponse.BodyHandlers.ofString()).body();
+      Thread.sleep(300);
+    }
+    assertThat(list).contains(browsing, "http://127.0.0.1/shop/tents");
   }
 
   private static Result vp(String command) throws Exception {

@@ -73,9 +73,19 @@ public final class VisitorBoard {
         + (visitorId.length() > 6 ? visitorId.substring(visitorId.length() - 6) : visitorId);
   }
 
-  /** The rows, most recently changed first. */
-  public List<Row> rows() {
-    return rows.asMap().values().stream()
+  /**
+   * The profiler's online visitors (complete, fresh) with the visitors only the segment changes
+   * know about added, most recent first.
+   */
+  public List<Row> merged(List<Row> online) {
+    java.util.Map<String, Row> byVisitor = new java.util.LinkedHashMap<>();
+    for (Row row : rows.asMap().values()) {
+      byVisitor.put(row.siteId() + '\u0000' + row.visitorId(), row);
+    }
+    for (Row row : online) {
+      byVisitor.put(row.siteId() + '\u0000' + row.visitorId(), row);
+    }
+    return byVisitor.values().stream()
         .sorted(Comparator.comparing(Row::lastChangeAt).reversed())
         .limit(500)
         .toList();

@@ -2,6 +2,7 @@ package io.visitorprofiler.notifier.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.visitorprofiler.notifier.board.ProfilerOnlineVisitors;
 import io.visitorprofiler.notifier.board.VisitorBoard;
 import io.visitorprofiler.runtime.http.HttpRoutes;
 import java.io.IOException;
@@ -15,18 +16,20 @@ import java.io.UncheckedIOException;
  */
 public final class ConsoleResource implements HttpRoutes {
   private final VisitorBoard board;
+  private final ProfilerOnlineVisitors profiler;
   private final byte[] page = load("/console/index.html");
   private final byte[] script = load("/console/console.js");
 
-  public ConsoleResource(VisitorBoard board) {
+  public ConsoleResource(VisitorBoard board, ProfilerOnlineVisitors profiler) {
     this.board = board;
+    this.profiler = profiler;
   }
 
   @Override
   public void addTo(RoutesConfig routes) {
     routes.get("/", ctx -> serve(ctx, page, "text/html; charset=utf-8"));
     routes.get("/console.js", ctx -> serve(ctx, script, "application/javascript; charset=utf-8"));
-    routes.get("/v1/agents/{agentId}/visitors", ctx -> ctx.json(board.rows()));
+    routes.get("/v1/agents/{agentId}/visitors", ctx -> ctx.json(board.merged(profiler.rows())));
   }
 
   private static void serve(Context ctx, byte[] body, String type) {

@@ -85,6 +85,7 @@ class ConsoleBrowserIT {
     env.put("VP_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("VP_SCHEMA_REGISTRY_URL", registry.url());
     env.put("VP_HTTP_PORT", "0");
+    env.put("VP_NOTIFIER_PROFILER_URL", "http://127.0.0.1:1"); // no profiler in this test
     env.put("VP_NOTIFIER_MUTE_FILE", dir.resolve("mutes.json").toString());
     notifier = Main.Notifier.start(NotifierSettings.fromEnv(new EnvConfig(env)), Clock.systemUTC());
     browser = HeadlessChromium.start(dir.resolve("chromium"));
