@@ -36,6 +36,8 @@
     const select = $('filter');
     segments.forEach((name, id) => {
       if (![...select.options].some((o) => o.value === id)) select.append(el('option', { value: id, textContent: name }));
+      const hs = $('history-segment');
+      if (![...hs.options].some((o) => o.value === id)) hs.append(el('option', { value: id, textContent: name }));
     });
     rows.filter((r) => !filter || r.badges.some((b) => b.segmentId === filter)).forEach((r) => {
       const tr = el('tr', { className: 'visitor', tabIndex: 0 },
@@ -104,11 +106,42 @@
     refresh();
   }
 
+  // History (segment-sink, through the notifier): entered per minute and transcripts by segment.
+  async function history() {
+    const segment = $('history-segment').value;
+    if (!segment) return;
+    const to = new Date();
+    const from = new Date(to.getTime() - 24 * 3600 * 1000);
+    const range = '&from=' + from.toISOString() + '&to=' + to.toISOString();
+    const site = (rows[0] && rows[0].siteId) || 'demo';
+    const base = '/v1/agents/' + encodeURIComponent(agent) + '/history/';
+    const counts = await (await api(base + 'counts?siteId=' + site + '&segmentId=' + encodeURIComponent(segment) + range)).json();
+    const chart = $('history-chart');
+    chart.replaceChildren();
+    const max = Math.max(1, ...counts.map((c) => c.entered));
+    const width = 720 / Math.max(1, counts.length);
+    counts.forEach((c, i) => {
+      const bar = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      const h = Math.round((c.entered / max) * 76);
+      bar.setAttribute('x', String(i * width));
+      bar.setAttribute('y', String(78 - h));
+      bar.setAttribute('width', String(Math.max(1, width - 1)));
+      bar.setAttribute('height', String(h));
+      bar.append(Object.assign(document.createElementNS('http://www.w3.org/2000/svg', 'title'), { textContent: c.minute + ': ' + c.entered }));
+      chart.append(bar);
+    });
+    const page = await (await api(base + 'transcripts?siteId=' + site + '&segmentId=' + encodeURIComponent(segment) + range)).json();
+    $('history-transcripts').replaceChildren(...(page.items || []).map((t) =>
+      el('li', {}, el('strong', { textContent: t.chatId + ' · ' + new Date(t.startedAt).toLocaleString() }),
+        el('ul', {}, ...t.events.filter((e) => e.text).map((e) => el('li', { textContent: (e.sender || '') + ': ' + e.text }))))));
+  }
+
   function start() {
     $('login').hidden = true;
     $('app').hidden = false;
     $('who').textContent = agent;
     $('filter').addEventListener('change', render);
+    $('history-show').addEventListener('click', history);
     const stream = new EventSource('/v1/agents/' + encodeURIComponent(agent) + '/alerts?token=' + encodeURIComponent(token));
     stream.addEventListener('alert', (e) => onAlert(JSON.parse(e.data)));
     refresh();

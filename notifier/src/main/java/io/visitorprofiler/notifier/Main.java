@@ -10,6 +10,7 @@ import io.visitorprofiler.notifier.feed.ChangeFeed;
 import io.visitorprofiler.notifier.feed.SegmentCatalog;
 import io.visitorprofiler.notifier.http.AgentAlertsResource;
 import io.visitorprofiler.notifier.http.ConsoleResource;
+import io.visitorprofiler.notifier.http.HistoryProxyResource;
 import io.visitorprofiler.notifier.invite.ChatLoad;
 import io.visitorprofiler.notifier.invite.InvitationCaps;
 import io.visitorprofiler.notifier.invite.InvitationOutcomes;
@@ -220,6 +221,7 @@ public final class Main {
               metrics,
               List.of(
                   alerts,
+                  new HistoryProxyResource(settings.sinkUrl()),
                   new ConsoleResource(
                       board,
                       new ProfilerOnlineVisitors(

@@ -24,6 +24,7 @@ public record NotifierSettings(
     int chatsPerAgent,
     Duration onlineWindow,
     java.net.URI profilerUrl,
+    java.net.URI sinkUrl,
     String adminToken,
     List<String> sites,
     double freeShippingThreshold,
@@ -45,6 +46,7 @@ public record NotifierSettings(
         env.integer("VP_NOTIFIER_CHATS_PER_AGENT", 3, 1, 100),
         env.duration("VP_NOTIFIER_ONLINE_WINDOW", Duration.ofMinutes(30)),
         java.net.URI.create(env.string("VP_NOTIFIER_PROFILER_URL", "http://127.0.0.1:8060")),
+        java.net.URI.create(env.string("VP_NOTIFIER_SINK_URL", "http://127.0.0.1:8070")),
         env.string("VP_ADMIN_TOKEN", "demo-admin"),
         java.util.Arrays.stream(env.string("VP_NOTIFIER_SITES", "demo").split(","))
             .map(String::trim)

@@ -273,6 +273,20 @@ class LocalStackIT {
       Thread.sleep(300);
     }
     assertThat(list).contains(browsing, "http://127.0.0.1/shop/tents");
+
+    // The console's history view reads segment-sink through the notifier.
+    HttpResponse<String> counts =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + notifierPort
+                            + "/v1/agents/agent-1/history/counts?siteId=demo&segmentId=small-carts"))
+                .header("Authorization", "Bearer demo-agent")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(counts.statusCode()).as(counts.body()).isEqualTo(200);
+    assertThat(counts.body()).contains("\"entered\":1");
   }
 
   private static Result vp(String command) throws Exception {
