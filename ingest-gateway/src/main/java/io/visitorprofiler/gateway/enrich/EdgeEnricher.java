@@ -3,7 +3,6 @@ package io.visitorprofiler.gateway.enrich;
 import io.visitorprofiler.gateway.ingest.IncomingEvent;
 import io.visitorprofiler.schemas.ChatEvent;
 import io.visitorprofiler.schemas.ClickstreamEvent;
-import io.visitorprofiler.schemas.Device;
 import io.visitorprofiler.schemas.EventContext;
 import io.visitorprofiler.schemas.Geo;
 import io.visitorprofiler.schemas.PageView;
@@ -69,7 +68,6 @@ public final class EdgeEnricher {
         event.payload() instanceof PageView view
             ? referrers.classify(view.getUrl(), view.getReferrer())
             : null;
-    Device device = facts.device();
     EventContext context =
         new EventContext(
             Instant.ofEpochMilli(facts.receivedAt()),
@@ -77,7 +75,7 @@ public final class EdgeEnricher {
             skew,
             notProfiled ? null : facts.ipTruncated(),
             notProfiled ? null : facts.userAgent(),
-            new Device(device.getType(), device.getOs(), device.getBrowser(), device.getBot()),
+            facts.device(), // written, never changed: one record serves every event of the request
             new Geo(
                 location.country(),
                 location.region(),

@@ -1,14 +1,10 @@
 package io.visitorprofiler.gateway.bench;
 
-import io.visitorprofiler.deploy.topics.TopicCatalog;
-import io.visitorprofiler.deploy.topics.TopicReconciler;
 import io.visitorprofiler.gateway.GatewaySettings;
 import io.visitorprofiler.gateway.Main;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.topic.Topics;
-import io.visitorprofiler.testkit.ApicurioRegistryProcess;
-import io.visitorprofiler.testkit.KafkaClusterExtension;
-import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import io.visitorprofiler.testkit.BenchmarkStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -25,7 +21,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +34,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
@@ -92,22 +86,14 @@ public final class GatewayBenchmark {
 
   private void run() throws Exception {
     Path work = Files.createTempDirectory("vp-gateway-bench");
-    KafkaClusterTestKit cluster = KafkaClusterExtension.start(1);
-    bootstrap = cluster.bootstrapServers();
-    ApicurioRegistryProcess registry =
-        ApicurioRegistryProcess.start(
-            SchemaRegistryExtension.freePort(), work.resolve("registry.log"));
+    BenchmarkStack stack = BenchmarkStack.start(work);
+    bootstrap = stack.bootstrapServers();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      new TopicReconciler(admin, Duration.ofSeconds(60))
-          .reconcile(
-              TopicCatalog.bundled(
-                  new TopicCatalog.Overrides(OptionalInt.of(1), OptionalInt.of(1))),
-              TopicReconciler.Mode.APPLY);
       admin.createTopics(List.of(new NewTopic("bench.baseline", 12, (short) 1))).all().get();
     }
     Map<String, String> env = new HashMap<>();
     env.put("VP_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    env.put("VP_SCHEMA_REGISTRY_URL", registry.confluentApiUrl());
+    env.put("VP_SCHEMA_REGISTRY_URL", stack.registryUrl());
     env.put("VP_HTTP_PORT", "0");
     env.put("VP_GATEWAY_SITE_EVENTS_PER_SECOND", "0");
     env.put("VP_GATEWAY_ADDRESS_REQUESTS_PER_SECOND", "0");
@@ -160,8 +146,7 @@ public final class GatewayBenchmark {
           recordsAfterMax - afterWarmUp, max.accepted);
     }
     gateway.close();
-    registry.close();
-    cluster.close();
+    stack.close();
   }
 
   record Throughput(double eventsPerSecond, long accepted, Map<Integer, Long> others) {}

@@ -1,7 +1,5 @@
 package io.visitorprofiler.notifier.bench;
 
-import io.visitorprofiler.deploy.topics.TopicCatalog;
-import io.visitorprofiler.deploy.topics.TopicReconciler;
 import io.visitorprofiler.notifier.Main;
 import io.visitorprofiler.notifier.NotifierSettings;
 import io.visitorprofiler.runtime.config.EnvConfig;
@@ -14,9 +12,7 @@ import io.visitorprofiler.schemas.Transition;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
-import io.visitorprofiler.testkit.ApicurioRegistryProcess;
-import io.visitorprofiler.testkit.KafkaClusterExtension;
-import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import io.visitorprofiler.testkit.BenchmarkStack;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -34,12 +30,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,7 +42,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 
 /**
  * Segment change sent → alert received by each of {@code agents} connected consoles (SSE), for
@@ -78,23 +71,13 @@ public final class AlertLatencyBenchmark {
 
   private static void run(int agents, int changes, int rate) throws Exception {
     Path work = Files.createTempDirectory("vp-notifier-bench");
-    KafkaClusterTestKit cluster = KafkaClusterExtension.start(1);
-    String bootstrap = cluster.bootstrapServers();
-    ApicurioRegistryProcess registry =
-        ApicurioRegistryProcess.start(
-            SchemaRegistryExtension.freePort(), work.resolve("registry.log"));
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      new TopicReconciler(admin, Duration.ofSeconds(60))
-          .reconcile(
-              TopicCatalog.bundled(
-                  new TopicCatalog.Overrides(OptionalInt.of(1), OptionalInt.of(1))),
-              TopicReconciler.Mode.APPLY);
-    }
+    BenchmarkStack stack = BenchmarkStack.start(work);
+    String bootstrap = stack.bootstrapServers();
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrap);
     props.put("acks", "all");
     props.put("linger.ms", 0);
-    props.put(SchemaRegistryConfig.URL, registry.confluentApiUrl());
+    props.put(SchemaRegistryConfig.URL, stack.registryUrl());
     AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
     values.configure(props, false);
     KafkaProducer<String, SpecificRecord> producer =
@@ -133,7 +116,7 @@ public final class AlertLatencyBenchmark {
     }
     Map<String, String> env = new HashMap<>();
     env.put("VP_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    env.put("VP_SCHEMA_REGISTRY_URL", registry.confluentApiUrl());
+    env.put("VP_SCHEMA_REGISTRY_URL", stack.registryUrl());
     env.put("VP_HTTP_PORT", "0");
     env.put("VP_NOTIFIER_AGENTS", agentSpec.toString());
     env.put("VP_NOTIFIER_MUTE_FILE", work.resolve("mutes.json").toString());
@@ -282,8 +265,7 @@ public final class AlertLatencyBenchmark {
     System.out.println("  target: alert p99 < 100 ms");
     producer.close();
     notifier.close();
-    registry.close();
-    cluster.close();
+    stack.close();
   }
 
   private static void print(String what, List<Long> samples, long expected) {

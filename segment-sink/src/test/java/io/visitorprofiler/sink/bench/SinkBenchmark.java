@@ -1,7 +1,5 @@
 package io.visitorprofiler.sink.bench;
 
-import io.visitorprofiler.deploy.topics.TopicCatalog;
-import io.visitorprofiler.deploy.topics.TopicReconciler;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.ChangeCause;
 import io.visitorprofiler.schemas.ProfileSnapshot;
@@ -14,9 +12,7 @@ import io.visitorprofiler.sink.Main;
 import io.visitorprofiler.sink.SinkSettings;
 import io.visitorprofiler.sink.consume.SinkLoop;
 import io.visitorprofiler.sink.db.Database;
-import io.visitorprofiler.testkit.ApicurioRegistryProcess;
-import io.visitorprofiler.testkit.KafkaClusterExtension;
-import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import io.visitorprofiler.testkit.BenchmarkStack;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,21 +22,17 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 
 /**
  * segment-sink's throughput: N segment changes (visitors entering and leaving segments) on the
@@ -70,18 +62,8 @@ public final class SinkBenchmark {
 
   private static void run(int n, int batch) throws Exception {
     Path work = Files.createTempDirectory("vp-sink-bench");
-    KafkaClusterTestKit cluster = KafkaClusterExtension.start(1);
-    String bootstrap = cluster.bootstrapServers();
-    ApicurioRegistryProcess registry =
-        ApicurioRegistryProcess.start(
-            SchemaRegistryExtension.freePort(), work.resolve("registry.log"));
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      new TopicReconciler(admin, Duration.ofSeconds(60))
-          .reconcile(
-              TopicCatalog.bundled(
-                  new TopicCatalog.Overrides(OptionalInt.of(1), OptionalInt.of(1))),
-              TopicReconciler.Mode.APPLY);
-    }
+    BenchmarkStack stack = BenchmarkStack.start(work);
+    String bootstrap = stack.bootstrapServers();
     EmbeddedPostgres postgres =
         Database.configureEmbedded(EmbeddedPostgres.builder())
             .setDataDirectory(work.resolve("pg"))
@@ -97,7 +79,7 @@ public final class SinkBenchmark {
     props.put("linger.ms", 20);
     props.put("batch.size", 262144);
     props.put("compression.type", "lz4");
-    props.put(SchemaRegistryConfig.URL, registry.confluentApiUrl());
+    props.put(SchemaRegistryConfig.URL, stack.registryUrl());
     AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
     values.configure(props, false);
     long produceStart = System.nanoTime();
@@ -113,7 +95,7 @@ public final class SinkBenchmark {
 
     Map<String, String> env = new HashMap<>();
     env.put("VP_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    env.put("VP_SCHEMA_REGISTRY_URL", registry.confluentApiUrl());
+    env.put("VP_SCHEMA_REGISTRY_URL", stack.registryUrl());
     env.put("VP_HTTP_PORT", "0");
     env.put("VP_SINK_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
     env.put("VP_SINK_MAX_POLL_RECORDS", String.valueOf(batch));
@@ -157,8 +139,7 @@ public final class SinkBenchmark {
         "  check: %,d history rows, %,d current members, minute counts sum %,d (= changes)%n",
         count(db, "SELECT COUNT(*) FROM membership_history"), members, minuteTotal);
     postgres.close();
-    registry.close();
-    cluster.close();
+    stack.close();
   }
 
   /** Visitors entering and leaving 20 segments over an hour, as the profiler would emit them. */
