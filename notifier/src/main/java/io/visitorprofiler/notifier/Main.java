@@ -27,6 +27,7 @@ import io.visitorprofiler.schemas.ChatEvent;
 import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.DeadLetter;
 import io.visitorprofiler.schemas.Invitation;
+import io.visitorprofiler.schemas.InvitationResponse;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
@@ -209,7 +210,12 @@ public final class Main {
                       Topics.CLICKSTREAM.name(),
                       false,
                       reader(ClickstreamEvent.class, settings),
-                      outcomes::event,
+                      event -> {
+                        outcomes.event(event);
+                        if (event.getPayload() instanceof InvitationResponse response) {
+                          invitations.answered(response.getInvitationId());
+                        }
+                      },
                       ignore)));
       feed.start();
       AgentAlertsResource alerts = new AgentAlertsResource(settings.agents(), hub, mutes);

@@ -9,6 +9,7 @@ import io.visitorprofiler.profiler.rules.SegmentRuleCompiler;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.profiler.state.StreamsVisitorQueries;
 import io.visitorprofiler.profiler.state.TopicSegmentDefinitions;
+import io.visitorprofiler.profiler.topology.DeadLetterHandler;
 import io.visitorprofiler.profiler.topology.ProfilerMetrics;
 import io.visitorprofiler.profiler.topology.ProfilerSerdes;
 import io.visitorprofiler.profiler.topology.ProfilerStreamsConfig;
@@ -66,7 +67,7 @@ public final class Main {
         new SchemaRegistryClient(SchemaRegistryConfig.fromSerdeConfig(settings.serdeConfig()));
     ProfilerSerdes serdes = ProfilerSerdes.over(registry);
     SegmentRuleBook book = new SegmentRuleBook();
-    HostInfo self = new HostInfo(settings.http().host(), settings.http().port());
+    HostInfo self = new HostInfo(settings.advertisedHost(), settings.http().port());
     KafkaStreams streams =
         new KafkaStreams(
             ProfilerTopology.build(settings, serdes, book, new ProfilerMetrics(metrics)),
@@ -77,6 +78,10 @@ public final class Main {
     CountDownLatch stopped = new CountDownLatch(1);
     streams.setUncaughtExceptionHandler(
         e -> {
+          if (DeadLetterHandler.registryUnavailable(e)) {
+            log.warn("stream thread stopped: schema registry unavailable; replacing the thread");
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+          }
           log.error("stream thread failed; shutting down this instance", e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });

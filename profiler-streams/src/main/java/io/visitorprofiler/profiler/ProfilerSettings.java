@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param timerInterval how often due timers and definition changes are looked at (wall clock)
  * @param fallbackTick re-check interval of time-dependent rules without a constant threshold
  * @param rocksDbMemoryBytes block cache and write buffers of all RocksDB stores together
+ * @param advertisedHost the host other instances use to forward interactive queries here (the pod's
+ *     DNS name in Kubernetes, where the HTTP server binds 0.0.0.0)
  */
 public record ProfilerSettings(
     String applicationId,
@@ -33,6 +35,7 @@ public record ProfilerSettings(
     String schemaRegistryUrl,
     Optional<String> schemaRegistryUserInfo,
     HttpSettings http,
+    String advertisedHost,
     String adminToken) {
 
   public static ProfilerSettings fromEnv(EnvConfig env) {
@@ -47,6 +50,7 @@ public record ProfilerSettings(
     if (adminToken.length() < 8) {
       throw new ConfigException("VP_ADMIN_TOKEN must be at least 8 characters");
     }
+    HttpSettings http = HttpSettings.fromEnv(env, 8060);
     return new ProfilerSettings(
         env.string("VP_PROFILER_APPLICATION_ID", "vp-profiler"),
         env.string("VP_PROFILER_STATE_DIR", ".vp/data/profiler-streams"),
@@ -60,7 +64,8 @@ public record ProfilerSettings(
         KafkaClientProperties.fromEnv(env),
         env.string("VP_SCHEMA_REGISTRY_URL", SchemaRegistryConfig.LOCAL_URL),
         env.optional("VP_SCHEMA_REGISTRY_BASIC_AUTH"),
-        HttpSettings.fromEnv(env, 8060),
+        http,
+        env.string("VP_PROFILER_ADVERTISED_HOST", http.host()),
         adminToken);
   }
 

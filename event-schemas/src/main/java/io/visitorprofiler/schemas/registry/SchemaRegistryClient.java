@@ -53,8 +53,14 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     return registered.computeIfAbsent(
         new SubjectSchema(subject, schema),
         key -> {
+          // 409: another client registered the same new subject at this instant (Apicurio
+          // refuses the loser of that race); asked again, the registry returns the id.
           JsonNode answer =
-              send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+              send(
+                  "POST",
+                  "/subjects/" + encode(subject) + "/versions",
+                  schemaBody(schema),
+                  status -> status == 409);
           int id = answer.path("id").asInt(-1);
           if (id < 0) {
             throw invalidAnswer("POST /subjects/" + subject + "/versions", answer);
@@ -109,6 +115,15 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   }
 
   private JsonNode send(String method, String path, String body) {
+    return send(method, path, body, status -> false);
+  }
+
+  /**
+   * One request, retried with back-off on network errors, 5xx and 429, and on the statuses {@code
+   * alsoRetried} names.
+   */
+  private JsonNode send(
+      String method, String path, String body, java.util.function.IntPredicate alsoRetried) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(config.url() + path))
             .timeout(config.requestTimeout())
@@ -139,7 +154,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
           return JSON.readTree(response.body());
         }
         last = refused(what, response);
-        if (!last.retriable()) {
+        if (!last.retriable() && !alsoRetried.test(response.statusCode())) {
           throw last;
         }
       } catch (IOException e) {

@@ -103,6 +103,29 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void aConflictWhileAnotherInstanceRegistersTheSameSchemaIsRetried() {
+    // Apicurio answers 409 "already exists" to the loser of two concurrent registrations of a new
+    // subject (seen in ScaleOutIT); asked again, it returns the id like any registry.
+    AtomicInteger calls = new AtomicInteger();
+    responder =
+        exchange -> {
+          if (calls.incrementAndGet() == 1) {
+            answer(
+                exchange,
+                409,
+                "{\"error_code\":409,\"message\":\"An artifact with ID 's-value' in group 'null'"
+                    + " already exists.\"}");
+          } else {
+            answer(exchange, 200, "{\"id\":7}");
+          }
+        };
+
+    assertThat(client(3, Duration.ofSeconds(5)).register("s-value", Invitation.getClassSchema()))
+        .isEqualTo(7);
+    assertThat(requests).hasSize(2);
+  }
+
+  @Test
   void clientErrorsAreReportedWithTheRegistrysWordsAndNotRetried() {
     responder =
         exchange ->

@@ -12,8 +12,7 @@ import io.visitorprofiler.schemas.Transition;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -44,7 +43,9 @@ public final class InvitationSender {
   private final Duration expiry;
   private final Clock clock;
   private final MeterRegistry metrics;
-  private final Deque<Instant> outstanding = new ArrayDeque<>();
+
+  /** Invitations sent by this instance and not yet answered nor expired, oldest first. */
+  private final LinkedHashMap<String, Instant> outstanding = new LinkedHashMap<>();
 
   public InvitationSender(
       Function<String, SegmentDefinition> definitions,
@@ -69,6 +70,14 @@ public final class InvitationSender {
     this.metrics = metrics;
   }
 
+  /**
+   * A visitor answered an invitation (accepted: the chat that follows counts as an open chat;
+   * declined): it no longer waits for an answer.
+   */
+  public synchronized void answered(String invitationId) {
+    outstanding.remove(invitationId);
+  }
+
   /** The invitation sent for this change, or null. */
   public synchronized Invitation consider(SegmentChange change) {
     if (change.getTransition() != Transition.ENTERED) {
@@ -80,9 +89,8 @@ public final class InvitationSender {
       return null;
     }
     Instant now = clock.instant();
-    while (!outstanding.isEmpty() && outstanding.peekFirst().isBefore(now.minus(expiry))) {
-      outstanding.removeFirst();
-    }
+    Instant expired = now.minus(expiry);
+    outstanding.values().removeIf(sentAt -> sentAt.isBefore(expired));
     Set<String> online = onlineAgents.get();
     int free = online.size() * chatsPerAgent - chats.openChats(online) - outstanding.size();
     if (free <= 0) {
@@ -111,7 +119,7 @@ public final class InvitationSender {
             now,
             now.plus(expiry));
     publish.accept(invitation);
-    outstanding.addLast(now);
+    outstanding.put(invitation.getInvitationId(), now);
     Counter.builder("vp.notifier.invitations.sent")
         .tag("segment", change.getSegmentId())
         .tag("variant", variant == null ? "" : variant.getVariantId())

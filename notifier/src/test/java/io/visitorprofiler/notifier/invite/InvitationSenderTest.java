@@ -171,4 +171,22 @@ class InvitationSenderTest {
         .isNull();
     assertThat(sent).hasSize(2);
   }
+
+  @Test
+  void anAnsweredInvitationNoLongerTakesAPlace() {
+    segment("carts", "Hi", 30);
+    InvitationSender sender = sender(1);
+    Invitation first = sender.consider(entered("v-1", "carts", 1, 10.0, null));
+    assertThat(sender.consider(entered("v-2", "carts", 1, 10.0, null)))
+        .as("one place, taken by the pending invitation")
+        .isNull();
+
+    sender.answered(first.getInvitationId());
+    sender.answered("inv-unknown"); // another instance's invitation: nothing to free
+
+    assertThat(sender.consider(entered("v-3", "carts", 1, 10.0, null)))
+        .as("declined (or accepted: then it counts as an open chat once the chat starts)")
+        .isNotNull();
+    assertThat(sender.consider(entered("v-4", "carts", 1, 10.0, null))).isNull();
+  }
 }

@@ -16,6 +16,7 @@ import io.visitorprofiler.runtime.http.HttpRoutes;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.VisitorProfile;
+import io.visitorprofiler.schemas.serde.TrustedSchemaClasses;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +27,15 @@ import java.util.Optional;
 /**
  * {@code /v1/segments}: create, replace, read, list and delete segment definitions (admin token),
  * and preview a draft condition against the online visitors. A condition that does not compile is
- * refused with 400 and each error's line and column.
+ * refused with 400 and each error's line and column. PUT is idempotent (an unchanged definition
+ * keeps its version) and {@code ?dryRun=true} validates and compiles without publishing.
  */
 public final class SegmentAdminService implements HttpRoutes {
   private static final Duration LOAD_WAIT = Duration.ofSeconds(5);
+
+  static {
+    TrustedSchemaClasses.install(); // sameContent copies records before any serde may be loaded
+  }
 
   private final SegmentDefinitions definitions;
   private final SegmentRuleCompiler compiler;
@@ -118,10 +124,31 @@ public final class SegmentAdminService implements HttpRoutes {
       refuse(ctx, problems);
       return;
     }
+    if (current.isPresent() && sameContent(current.get(), next)) {
+      // PUT is idempotent: the same definition again is no new version (`vp segments apply`).
+      ctx.status(200).json(SegmentDefinitionJson.from(current.get()));
+      return;
+    }
+    if ("true".equals(ctx.queryParam("dryRun"))) {
+      // Validated and compiled, not published: `vp segments apply` checks a whole file first.
+      ctx.status(current.isEmpty() ? 201 : 200).json(SegmentDefinitionJson.from(next));
+      return;
+    }
     definitions.publish(id, next);
     boolean loaded = awaitLoaded(id, Optional.of(next.getVersion()));
     ctx.status(loaded ? (current.isEmpty() ? 201 : 200) : 202)
         .json(SegmentDefinitionJson.from(next));
+  }
+
+  /** Whether two versions of a definition say the same, whatever their version and timestamps. */
+  static boolean sameContent(SegmentDefinition current, SegmentDefinition next) {
+    SegmentDefinition comparable =
+        SegmentDefinition.newBuilder(next)
+            .setVersion(current.getVersion())
+            .setUpdatedAt(current.getUpdatedAt())
+            .setUpdatedBy(current.getUpdatedBy())
+            .build();
+    return comparable.equals(current);
   }
 
   void delete(Context ctx) {

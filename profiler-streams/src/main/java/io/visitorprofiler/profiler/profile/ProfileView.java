@@ -60,7 +60,8 @@ public final class ProfileView {
     s.put("referrerUrl", text(source.getReferrerUrl()));
     s.put("referrerDomain", text(source.getReferrerDomain()));
     s.put("referrerClass", source.getReferrerClass().name().toLowerCase(Locale.ROOT));
-    s.put("searchEngine", text(source.getSearchEngine()));
+    // Lower case like the referrer class: the gateway says "Google", conditions say 'google'.
+    s.put("searchEngine", text(source.getSearchEngine()).toLowerCase(Locale.ROOT));
     s.put("searchKeywords", text(source.getSearchKeywords()));
     var campaign = source.getCampaign();
     s.put("campaign", campaign == null ? "" : text(campaign.getName()));

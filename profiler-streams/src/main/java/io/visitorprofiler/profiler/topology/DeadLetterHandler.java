@@ -2,6 +2,7 @@ package io.visitorprofiler.profiler.topology;
 
 import io.micrometer.core.instrument.Metrics;
 import io.visitorprofiler.schemas.DeadLetter;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
 import java.nio.ByteBuffer;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes a record that cannot be read, or whose processing throws, to {@code vp.dead-letter.v1}
  * with the reason and its origin (in the Avro value and in headers), counts it, and lets processing
- * continue. Kafka Streams writes the dead letter in the task's transaction.
+ * continue. Kafka Streams writes the dead letter in the task's transaction. A schema registry that
+ * cannot be reached is an outage, not a bad record: processing fails and is retried.
  */
 public final class DeadLetterHandler
     implements DeserializationExceptionHandler, ProcessingExceptionHandler {
@@ -48,6 +50,16 @@ public final class DeadLetterHandler
   @Override
   public ProcessingExceptionHandler.Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    if (registryUnavailable(exception)) {
+      // Not the record's fault: fail the thread (Main replaces it); the transaction is aborted and
+      // the record processed again from the last commit, instead of being lost to the dead letters.
+      log.warn(
+          "schema registry unavailable while processing {}-{}@{}; the record will be processed again",
+          context.topic(),
+          context.partition(),
+          context.offset());
+      return ProcessingExceptionHandler.Response.fail();
+    }
     return ProcessingExceptionHandler.Response.resume(
         List.of(
             deadLetter(
@@ -56,6 +68,19 @@ public final class DeadLetterHandler
                 context.sourceRawValue(),
                 "processing failed",
                 exception)));
+  }
+
+  /**
+   * Whether a failure comes from a registry that could not be reached or answered 5xx/429 (after
+   * the client's retries): an outage to wait out, not a bad record.
+   */
+  public static boolean registryUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryException e) {
+        return e.retriable();
+      }
+    }
+    return false;
   }
 
   private ProducerRecord<byte[], byte[]> deadLetter(

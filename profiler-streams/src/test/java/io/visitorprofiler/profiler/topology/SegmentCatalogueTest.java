@@ -74,7 +74,9 @@ class SegmentCatalogueTest {
             at(0, 0),
             "/",
             "Boston",
-            Events.referrer("google.com", ReferrerClass.SEARCH, "google", "yoga pants")));
+            // As the gateway names the engine ("Google"); conditions use lower case, as for
+            // classes.
+            Events.referrer("google.com", ReferrerClass.SEARCH, "Google", "yoga pants")));
 
     assertThat(driver.transitions())
         .containsExactly("v1 from-facebook ENTERED", "v2 from-google ENTERED");
