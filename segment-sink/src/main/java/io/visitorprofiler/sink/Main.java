@@ -27,6 +27,7 @@ import io.visitorprofiler.sink.query.HistoryQueries;
 import io.visitorprofiler.sink.write.HistoryWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -65,20 +67,20 @@ public final class Main {
   /** A running sink; tests start it in-process. */
   public static final class Sink implements AutoCloseable {
     private final Database database;
-    private final SinkLoop loop;
-    private final Thread loopThread;
+    private final List<SinkLoop> loops;
+    private final List<Thread> loopThreads;
     private final KafkaProducer<String, DeadLetter> deadLetterProducer;
     private final ServiceHttpServer http;
 
     private Sink(
         Database database,
-        SinkLoop loop,
-        Thread loopThread,
+        List<SinkLoop> loops,
+        List<Thread> loopThreads,
         KafkaProducer<String, DeadLetter> deadLetterProducer,
         ServiceHttpServer http) {
       this.database = database;
-      this.loop = loop;
-      this.loopThread = loopThread;
+      this.loops = loops;
+      this.loopThreads = loopThreads;
       this.deadLetterProducer = deadLetterProducer;
       this.http = http;
     }
@@ -87,8 +89,9 @@ public final class Main {
       return http.port();
     }
 
-    public Thread loopThread() {
-      return loopThread;
+    /** The delivery loops' threads, one per writer. */
+    public List<Thread> loopThreads() {
+      return loopThreads;
     }
 
     public static Sink start(
@@ -109,14 +112,6 @@ public final class Main {
       KafkaProducer<String, DeadLetter> deadLetterProducer =
           new KafkaProducer<>(producerProps, new StringSerializer(), letters);
 
-      Map<String, Deserializer<? extends SpecificRecord>> deserializers = new HashMap<>();
-      deserializers.put(Topics.SEGMENT_CHANGES.name(), deserializer(SegmentChange.class, settings));
-      deserializers.put(Topics.CHAT.name(), deserializer(ChatEvent.class, settings));
-      deserializers.put(Topics.INVITATIONS.name(), deserializer(Invitation.class, settings));
-      deserializers.put(Topics.CLICKSTREAM.name(), deserializer(ClickstreamEvent.class, settings));
-      deserializers.put(
-          Topics.ERASURE_REQUESTS.name(), deserializer(ErasureRequest.class, settings));
-
       Map<String, Object> consumerProps = new HashMap<>(settings.kafka());
       consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
       consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -124,7 +119,13 @@ public final class Main {
       // Segment changes are written in Kafka Streams transactions: read only committed ones.
       consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
-      consumerProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "vp-segment-sink");
+      // With several writers, partition p of every topic keyed by visitor goes to the same one:
+      // a visitor's changes, chats and erasure are written by one loop, in order.
+      consumerProps.putIfAbsent(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+      String clientId =
+          String.valueOf(
+              consumerProps.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "vp-segment-sink"));
       Map<String, Counter> tableCounters = new ConcurrentHashMap<>();
       HistoryWriter writer =
           new HistoryWriter(
@@ -137,28 +138,40 @@ public final class Main {
                                   .tag("table", t)
                                   .register(metrics))
                       .increment(rows));
-      KafkaClientMetrics[] consumerMetrics = new KafkaClientMetrics[1];
-      SinkLoop loop =
-          new SinkLoop(
-              () -> {
-                KafkaConsumer<String, byte[]> consumer =
-                    new KafkaConsumer<>(
-                        consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-                consumerMetrics[0] = new KafkaClientMetrics(consumer);
-                consumerMetrics[0].bindTo(metrics); // records-lag-max and friends
-                return consumer;
-              },
-              deserializers,
-              database,
-              writer,
-              new DeadLetters(deadLetterProducer, metrics),
-              settings.retryBackoff(),
-              afterCommit,
-              metrics);
-      Thread loopThread = Thread.ofPlatform().name("sink-loop").unstarted(loop);
-      loopThread.setUncaughtExceptionHandler(
-          (t, e) -> log.error("the delivery loop stopped; readiness is DOWN", e));
-      loopThread.start();
+      DeadLetters deadLetters = new DeadLetters(deadLetterProducer, metrics);
+      List<SinkLoop> loops = new ArrayList<>();
+      List<Thread> loopThreads = new ArrayList<>();
+      for (int w = 0; w < settings.writers(); w++) {
+        Map<String, Object> props = new HashMap<>(consumerProps);
+        props.put(
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            settings.writers() == 1 ? clientId : clientId + "-" + w);
+        SinkLoop loop =
+            new SinkLoop(
+                () -> {
+                  KafkaConsumer<String, byte[]> consumer =
+                      new KafkaConsumer<>(
+                          props, new StringDeserializer(), new ByteArrayDeserializer());
+                  new KafkaClientMetrics(consumer).bindTo(metrics); // records-lag-max and friends
+                  return consumer;
+                },
+                deserializers(settings),
+                database,
+                writer,
+                deadLetters,
+                settings.retryBackoff(),
+                afterCommit,
+                metrics);
+        Thread loopThread =
+            Thread.ofPlatform()
+                .name(settings.writers() == 1 ? "sink-loop" : "sink-loop-" + w)
+                .unstarted(loop);
+        loopThread.setUncaughtExceptionHandler(
+            (t, e) -> log.error("the delivery loop {} stopped; readiness is DOWN", t.getName(), e));
+        loops.add(loop);
+        loopThreads.add(loopThread);
+      }
+      loopThreads.forEach(Thread::start);
 
       ServiceHealth health =
           new ServiceHealth()
@@ -167,8 +180,10 @@ public final class Main {
                   () ->
                       database.reachable()
                           ? HealthStatus.up("reachable")
-                          : HealthStatus.down("unreachable"))
-              .add("delivery", loop);
+                          : HealthStatus.down("unreachable"));
+      for (int w = 0; w < loops.size(); w++) {
+        health.add(loops.size() == 1 ? "delivery" : "delivery-" + w, loops.get(w));
+      }
       ServiceHttpServer http =
           ServiceHttpServer.start(
               "segment-sink",
@@ -178,7 +193,20 @@ public final class Main {
               List.of(
                   new HistoryResource(
                       new HistoryQueries(database.dataSource()), settings.readTokens(), clock)));
-      return new Sink(database, loop, loopThread, deadLetterProducer, http);
+      return new Sink(database, loops, loopThreads, deadLetterProducer, http);
+    }
+
+    /** A loop's own deserializers, one per topic it reads. */
+    private static Map<String, Deserializer<? extends SpecificRecord>> deserializers(
+        SinkSettings settings) {
+      Map<String, Deserializer<? extends SpecificRecord>> deserializers = new HashMap<>();
+      deserializers.put(Topics.SEGMENT_CHANGES.name(), deserializer(SegmentChange.class, settings));
+      deserializers.put(Topics.CHAT.name(), deserializer(ChatEvent.class, settings));
+      deserializers.put(Topics.INVITATIONS.name(), deserializer(Invitation.class, settings));
+      deserializers.put(Topics.CLICKSTREAM.name(), deserializer(ClickstreamEvent.class, settings));
+      deserializers.put(
+          Topics.ERASURE_REQUESTS.name(), deserializer(ErasureRequest.class, settings));
+      return deserializers;
     }
 
     private static <T extends SpecificRecord> Deserializer<T> deserializer(
@@ -192,9 +220,11 @@ public final class Main {
     public void close() {
       log.info("stopping segment-sink");
       http.close();
-      loop.stop();
+      loops.forEach(SinkLoop::stop);
       try {
-        loopThread.join(Duration.ofSeconds(30));
+        for (Thread loopThread : loopThreads) {
+          loopThread.join(Duration.ofSeconds(30));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -17,6 +17,8 @@ import java.util.Optional;
  *
  * @param jdbcUrl a PostgreSQL JDBC URL; empty means an embedded PostgreSQL with its data in {@code
  *     embeddedDataDir}
+ * @param writers delivery loops, each with its own consumer (same group) and database connection:
+ *     PostgreSQL writes one transaction per backend, so parallel loops use more of its cores
  * @param readTokens tokens that may read the query API (the admin token and agent tokens)
  */
 public record SinkSettings(
@@ -27,6 +29,7 @@ public record SinkSettings(
     Path embeddedDataDir,
     String groupId,
     int maxPollRecords,
+    int writers,
     Duration retryBackoff,
     Map<String, Object> kafka,
     String schemaRegistryUrl,
@@ -47,14 +50,25 @@ public record SinkSettings(
       throw new ConfigException(
           "VP_ADMIN_TOKEN and VP_SINK_AGENT_TOKENS must be at least 8 characters each");
     }
+    int poolSize = env.integer("VP_SINK_POOL_SIZE", 6, 1, 64);
+    int writers = env.integer("VP_SINK_WRITERS", 4, 1, 12);
+    if (writers >= poolSize) {
+      throw new ConfigException(
+          "VP_SINK_POOL_SIZE ("
+              + poolSize
+              + ") must exceed VP_SINK_WRITERS ("
+              + writers
+              + "): each writer holds a connection, the query API needs one more");
+    }
     return new SinkSettings(
         env.optional("VP_SINK_JDBC_URL"),
         env.optional("VP_SINK_JDBC_USER"),
         env.optional("VP_SINK_JDBC_PASSWORD"),
-        env.integer("VP_SINK_POOL_SIZE", 4, 1, 64),
+        poolSize,
         Path.of(env.string("VP_SINK_EMBEDDED_DATA_DIR", ".vp/data/segment-sink/postgres")),
         env.string("VP_SINK_GROUP_ID", "vp-segment-sink"),
         env.integer("VP_SINK_MAX_POLL_RECORDS", 1000, 1, 100_000),
+        writers,
         env.duration("VP_SINK_RETRY_BACKOFF", Duration.ofSeconds(2)),
         KafkaClientProperties.fromEnv(env),
         env.string("VP_SCHEMA_REGISTRY_URL", SchemaRegistryConfig.LOCAL_URL),

@@ -296,6 +296,10 @@ public final class HistoryWriter {
             """
             INSERT INTO segment_minute_counts (site_id, segment_id, minute, entered, exited)
             SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::int4[], ?::int4[])
+              AS u(site_id, segment_id, minute, entered, exited)
+            -- Parallel writers (VP_SINK_WRITERS) share these rows: locking them in one order
+            -- keeps their transactions from deadlocking.
+            ORDER BY site_id, segment_id, minute
             ON CONFLICT (site_id, segment_id, minute) DO UPDATE SET
               entered = segment_minute_counts.entered + EXCLUDED.entered,
               exited = segment_minute_counts.exited + EXCLUDED.exited""")) {

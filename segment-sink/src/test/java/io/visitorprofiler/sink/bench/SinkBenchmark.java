@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and, in the same run and database, the baseline: a plain JDBC batch insert of the same history
  * rows into a copy of the history table.
  *
- * <p>{@code ./vp bench sink [--changes N] [--batch N]}
+ * <p>{@code ./vp bench sink [--changes N] [--batch N] [--writers N]}
  */
 public final class SinkBenchmark {
   private SinkBenchmark() {}
@@ -49,18 +49,20 @@ public final class SinkBenchmark {
   public static void main(String[] args) throws Exception {
     int changes = 500_000;
     int batch = 5_000;
+    int writers = 4; // the service's default (VP_SINK_WRITERS)
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--changes" -> changes = Integer.parseInt(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+        case "--writers" -> writers = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    run(changes, batch);
+    run(changes, batch, writers);
     System.exit(0);
   }
 
-  private static void run(int n, int batch) throws Exception {
+  private static void run(int n, int batch, int writers) throws Exception {
     Path work = Files.createTempDirectory("vp-sink-bench");
     BenchmarkStack stack = BenchmarkStack.start(work);
     String bootstrap = stack.bootstrapServers();
@@ -69,9 +71,9 @@ public final class SinkBenchmark {
             .setDataDirectory(work.resolve("pg"))
             .start();
     System.out.printf(
-        "sink benchmark: %,d segment changes, batches of %,d; broker, registry, PostgreSQL and"
-            + " sink on %d cores%n",
-        n, batch, Runtime.getRuntime().availableProcessors());
+        "sink benchmark: %,d segment changes, batches of %,d, %d writer(s); broker, registry,"
+            + " PostgreSQL and sink on %d cores%n",
+        n, batch, writers, Runtime.getRuntime().availableProcessors());
 
     List<SegmentChange> rows = generate(n);
     Map<String, Object> props = new HashMap<>();
@@ -99,6 +101,8 @@ public final class SinkBenchmark {
     env.put("VP_HTTP_PORT", "0");
     env.put("VP_SINK_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
     env.put("VP_SINK_MAX_POLL_RECORDS", String.valueOf(batch));
+    env.put("VP_SINK_WRITERS", String.valueOf(writers));
+    env.put("VP_SINK_POOL_SIZE", String.valueOf(writers + 2));
     env.put("VP_KAFKA_FETCH_MAX_BYTES", "52428800");
     env.put("VP_KAFKA_MAX_PARTITION_FETCH_BYTES", "10485760");
     DataSource db = postgres.getPostgresDatabase();
