@@ -106,6 +106,20 @@ public final class DemoMain {
     }
     GatewayClient gateway =
         new GatewayClient(settings.gateway(), settings.shopUrl(), settings.writeKey());
+    DemoMonitor monitor =
+        new DemoMonitor(
+            segments,
+            settings.kafka(),
+            settings.registryUrl(),
+            settings.notifier(),
+            settings.agentId(),
+            settings.agentToken());
+    try {
+      monitor.start();
+    } catch (RuntimeException e) {
+      System.err.println("demo: cannot read " + DemoMonitor.CHANGES_TOPIC + ": " + e.getMessage());
+      return 2;
+    }
     ServiceHttpServer shop =
         ServiceHttpServer.start(
             "demo-shop",
@@ -115,15 +129,7 @@ public final class DemoMain {
             List.of(
                 new DemoShop(
                     settings.gateway().toString(), settings.siteId(), settings.writeKey())));
-    DemoMonitor monitor =
-        new DemoMonitor(
-            segments,
-            settings.kafka(),
-            settings.registryUrl(),
-            settings.notifier(),
-            settings.agentId(),
-            settings.agentToken());
-    monitor.start();
+
     Simulation simulation =
         new Simulation(
             gateway, settings.siteId(), settings.shopUrl(), settings.visitors(), settings.seed());

@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -98,7 +100,16 @@ final class DemoMonitor implements AutoCloseable {
   private void readChanges() {
     try {
       while (running.get()) {
-        for (ConsumerRecord<String, SegmentChange> record : consumer.poll(Duration.ofMillis(500))) {
+        ConsumerRecords<String, SegmentChange> records;
+        try {
+          records = consumer.poll(Duration.ofMillis(500));
+        } catch (RecordDeserializationException e) {
+          // A record the demo cannot read (the registry briefly unreachable): count on past it.
+          System.err.println("demo: skipped an unreadable segment change: " + e.getMessage());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+          continue;
+        }
+        for (ConsumerRecord<String, SegmentChange> record : records) {
           SegmentChange change = record.value();
           if (change == null) {
             continue;

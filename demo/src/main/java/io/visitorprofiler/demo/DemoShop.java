@@ -43,9 +43,11 @@ public final class DemoShop implements HttpRoutes {
         p.name(),
         """
         <h1>%s</h1><p class="price">%s</p>
-        <button id="add" onclick="shop.add('%s', '%s', %s)">Add to cart</button>
+        <button id="add" data-sku="%s" data-name="%s" data-price="%s"
+          onclick="shop.add(this.dataset.sku, this.dataset.name, Number(this.dataset.price))">Add to cart</button>
         <p><a href="/cart">Go to cart</a></p>"""
-            .formatted(escape(p.name()), money(p.price()), p.sku(), escape(p.name()), p.price()));
+            .formatted(
+                escape(p.name()), money(p.price()), escape(p.sku()), escape(p.name()), p.price()));
   }
 
   private static String home() {
@@ -126,7 +128,8 @@ public final class DemoShop implements HttpRoutes {
           const items = shop.items();
           const name = document.getElementById('name').value;
           const email = document.getElementById('email').value;
-          if (name || email) vp('identify', { name, email });
+          // Only what was filled in: the gateway refuses an empty e-mail address.
+          if (name || email) vp('identify', { name: name || undefined, email: email || undefined });
           vp('purchase', { orderId: 'o-' + Date.now(), items, value: shop.total(items), currency: 'USD' });
           localStorage.setItem('demo_cart', '[]');
           vp('cart', { items: [], value: 0, currency: 'USD' });

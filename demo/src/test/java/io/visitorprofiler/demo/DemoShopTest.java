@@ -56,7 +56,9 @@ class DemoShopTest {
       assertThat(home).contains("href=\"" + product.path() + "\"");
     }
     assertThat(get("/products/cups").body())
-        .contains("shop.add('CUPS-6', 'Set of 6 Stainless Steel Cups', 24.0)", "$24.00");
+        .contains(
+            "data-sku=\"CUPS-6\" data-name=\"Set of 6 Stainless Steel Cups\" data-price=\"24.0\"",
+            "$24.00");
     assertThat(get("/products/none").statusCode()).isEqualTo(404);
   }
 

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /** Starts profiler-streams: wires configuration, topology, Kafka Streams and the HTTP API. */
 public final class Main {
+  /** How long a stream thread that failed on a registry outage waits before it is replaced. */
+  private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(10);
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
@@ -79,7 +82,14 @@ public final class Main {
     streams.setUncaughtExceptionHandler(
         e -> {
           if (DeadLetterHandler.registryUnavailable(e)) {
-            log.warn("stream thread stopped: schema registry unavailable; replacing the thread");
+            log.warn(
+                "stream thread stopped: schema registry unavailable; replacing the thread in {}",
+                REGISTRY_OUTAGE_PAUSE);
+            try {
+              Thread.sleep(REGISTRY_OUTAGE_PAUSE); // each replacement rebalances the group
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
           }
           log.error("stream thread failed; shutting down this instance", e);

@@ -119,9 +119,10 @@ public final class Main {
       // Segment changes are written in Kafka Streams transactions: read only committed ones.
       consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
-      // With several writers, partition p of every topic keyed by visitor goes to the same one:
-      // a visitor's changes, chats and erasure are written by one loop, in order.
-      consumerProps.putIfAbsent(
+      // With several writers, partition p of every 12-partition topic goes to the same one: a
+      // visitor's changes, chats, clickstream and erasure are written by one loop, in order. The
+      // invitation topic has 6 partitions: HistoryWriter.lockVisitors covers what it touches.
+      consumerProps.put(
           ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
       String clientId =
           String.valueOf(

@@ -52,7 +52,7 @@ final class SegmentAdminClient {
 
   /** Every definition the profiler holds. */
   List<ObjectNode> list() {
-    Answer answer = send(request("/v1/segments").GET());
+    Answer answer = send(request("v1/segments").GET());
     if (!answer.ok()) {
       throw new SegmentAdminException("listing the segments failed: " + answer.problems());
     }
@@ -79,10 +79,11 @@ final class SegmentAdminClient {
   }
 
   private static String path(String id) {
-    return "/v1/segments/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    return "v1/segments/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
   }
 
   private HttpRequest.Builder request(String path) {
+    // Relative to the base (which ends in '/'), so a prefix such as https://host/profiler/ is kept.
     return HttpRequest.newBuilder(base.resolve(path))
         .timeout(TIMEOUT)
         .header("Authorization", "Bearer " + token)

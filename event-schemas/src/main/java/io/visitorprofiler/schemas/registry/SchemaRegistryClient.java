@@ -53,21 +53,38 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     return registered.computeIfAbsent(
         new SubjectSchema(subject, schema),
         key -> {
-          // 409: another client registered the same new subject at this instant (Apicurio
-          // refuses the loser of that race); asked again, the registry returns the id.
-          JsonNode answer =
-              send(
-                  "POST",
-                  "/subjects/" + encode(subject) + "/versions",
-                  schemaBody(schema),
-                  status -> status == 409);
+          String path = "/subjects/" + encode(subject) + "/versions";
+          JsonNode answer;
+          try {
+            answer = send("POST", path, schemaBody(schema));
+          } catch (SchemaRegistryException e) {
+            if (e.status() != 409) {
+              throw e;
+            }
+            // 409 is an incompatible schema, or (Apicurio) the loser of two clients registering a
+            // new subject at the same instant. In the second case the schema is there now.
+            answer = lookUp(subject, schema).orElseThrow(() -> e);
+          }
           int id = answer.path("id").asInt(-1);
           if (id < 0) {
-            throw invalidAnswer("POST /subjects/" + subject + "/versions", answer);
+            throw invalidAnswer("POST " + path, answer);
           }
           schemasById.putIfAbsent(id, schema);
           return id;
         });
+  }
+
+  /** The subject's version with exactly this schema, if registered. */
+  private java.util.Optional<JsonNode> lookUp(String subject, Schema schema) {
+    try {
+      return java.util.Optional.of(
+          send("POST", "/subjects/" + encode(subject), schemaBody(schema)));
+    } catch (SchemaRegistryException e) {
+      if (e.status() == 404) {
+        return java.util.Optional.empty();
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -115,15 +132,6 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   }
 
   private JsonNode send(String method, String path, String body) {
-    return send(method, path, body, status -> false);
-  }
-
-  /**
-   * One request, retried with back-off on network errors, 5xx and 429, and on the statuses {@code
-   * alsoRetried} names.
-   */
-  private JsonNode send(
-      String method, String path, String body, java.util.function.IntPredicate alsoRetried) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(config.url() + path))
             .timeout(config.requestTimeout())
@@ -154,7 +162,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
           return JSON.readTree(response.body());
         }
         last = refused(what, response);
-        if (!last.retriable() && !alsoRetried.test(response.statusCode())) {
+        if (!last.retriable()) {
           throw last;
         }
       } catch (IOException e) {

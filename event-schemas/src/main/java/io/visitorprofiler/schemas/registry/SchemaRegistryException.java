@@ -28,4 +28,18 @@ public final class SchemaRegistryException extends RuntimeException {
   public boolean retriable() {
     return status == 0 || status >= 500 || status == 429;
   }
+
+  /**
+   * Whether a failure, however wrapped (a serde's SerializationException, a StreamsException),
+   * comes from a registry that could not be reached or answered 5xx/429 after the client's retries:
+   * an outage to wait out, not a bad record.
+   */
+  public static boolean isOutage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryException e) {
+        return e.retriable();
+      }
+    }
+    return false;
+  }
 }

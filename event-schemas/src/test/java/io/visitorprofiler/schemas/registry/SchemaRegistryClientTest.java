@@ -103,25 +103,49 @@ class SchemaRegistryClientTest {
   }
 
   @Test
-  void aConflictWhileAnotherInstanceRegistersTheSameSchemaIsRetried() {
+  void aConflictWhileAnotherInstanceRegistersTheSameSchemaFindsItsId() {
     // Apicurio answers 409 "already exists" to the loser of two concurrent registrations of a new
-    // subject (seen in ScaleOutIT); asked again, it returns the id like any registry.
-    AtomicInteger calls = new AtomicInteger();
+    // subject (seen in ScaleOutIT); the schema is there, so the lookup finds its id.
     responder =
         exchange -> {
-          if (calls.incrementAndGet() == 1) {
+          if (exchange.getRequestURI().getPath().endsWith("/versions")) {
             answer(
                 exchange,
                 409,
                 "{\"error_code\":409,\"message\":\"An artifact with ID 's-value' in group 'null'"
                     + " already exists.\"}");
           } else {
-            answer(exchange, 200, "{\"id\":7}");
+            answer(exchange, 200, "{\"id\":7,\"version\":1}");
           }
         };
 
     assertThat(client(3, Duration.ofSeconds(5)).register("s-value", Invitation.getClassSchema()))
         .isEqualTo(7);
+    assertThat(requests)
+        .containsExactly(
+            "POST /apis/ccompat/v7/subjects/s-value/versions",
+            "POST /apis/ccompat/v7/subjects/s-value");
+  }
+
+  @Test
+  void anIncompatibleSchemaIsRefusedWithTheRegistrysConflict() {
+    responder =
+        exchange -> {
+          if (exchange.getRequestURI().getPath().endsWith("/versions")) {
+            answer(
+                exchange,
+                409,
+                "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
+          } else {
+            answer(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+          }
+        };
+
+    assertThatThrownBy(
+            () -> client(3, Duration.ofSeconds(5)).register("s-value", Invitation.getClassSchema()))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(409))
+        .hasMessageContaining("incompatible");
     assertThat(requests).hasSize(2);
   }
 

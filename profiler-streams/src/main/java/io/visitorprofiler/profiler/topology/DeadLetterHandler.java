@@ -41,6 +41,15 @@ public final class DeadLetterHandler
   @Override
   public DeserializationExceptionHandler.Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    if (registryUnavailable(exception)) {
+      // The writer's schema could not be fetched: the record is fine, the registry is not.
+      log.warn(
+          "schema registry unavailable while reading {}-{}@{}; the record will be read again",
+          context.topic(),
+          context.partition(),
+          context.offset());
+      return DeserializationExceptionHandler.Response.fail();
+    }
     return DeserializationExceptionHandler.Response.resume(
         List.of(
             deadLetter(
@@ -70,17 +79,9 @@ public final class DeadLetterHandler
                 exception)));
   }
 
-  /**
-   * Whether a failure comes from a registry that could not be reached or answered 5xx/429 (after
-   * the client's retries): an outage to wait out, not a bad record.
-   */
+  /** A schema registry outage (see {@link SchemaRegistryException#isOutage}). */
   public static boolean registryUnavailable(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SchemaRegistryException e) {
-        return e.retriable();
-      }
-    }
-    return false;
+    return SchemaRegistryException.isOutage(failure);
   }
 
   private ProducerRecord<byte[], byte[]> deadLetter(

@@ -10,6 +10,7 @@ import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.ErasureRequest;
 import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.sink.db.Database;
 import io.visitorprofiler.sink.write.HistoryWriter;
@@ -124,7 +125,14 @@ public final class SinkLoop implements Runnable, HealthCheck {
     status = HealthStatus.down("stopped");
   }
 
-  /** Writes the batch, waiting out a database outage with consumption paused. */
+  /** A record could not be read because the schema registry is down: wait, then read again. */
+  private static final class RegistryUnavailable extends RuntimeException {
+    RegistryUnavailable(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** Writes the batch, waiting out a database or registry outage with consumption paused. */
   private void writeUntilDone(Consumer<String, byte[]> c, ConsumerRecords<String, byte[]> batch) {
     while (true) {
       try {
@@ -134,6 +142,11 @@ public final class SinkLoop implements Runnable, HealthCheck {
         }
         status = HealthStatus.up("consuming");
         return;
+      } catch (RegistryUnavailable e) {
+        status = HealthStatus.down("schema registry unavailable");
+        log.warn("schema registry unavailable; retrying the batch in {}", retryBackoff);
+        c.pause(c.assignment());
+        c.poll(retryBackoff); // paused: keeps the group membership, returns nothing
       } catch (SQLException e) {
         if (!transientFailure(e)) {
           throw new IllegalStateException("the database refused a batch it should take", e);
@@ -159,12 +172,23 @@ public final class SinkLoop implements Runnable, HealthCheck {
           decoded.add(new Decoded(record, value));
         }
       } catch (RuntimeException e) {
+        if (SchemaRegistryException.isOutage(e)) {
+          throw new RegistryUnavailable(e); // the record is fine: read the batch again later
+        }
         deadLetters.send(record, "unreadable: " + e.getMessage(), e);
+      }
+    }
+    List<String> lockKeys = new ArrayList<>();
+    for (Decoded d : decoded) {
+      String key = HistoryWriter.visitorLockKey(d.value);
+      if (key != null) {
+        lockKeys.add(key);
       }
     }
     try (Connection connection = database.connection()) {
       connection.setAutoCommit(false);
       try {
+        writer.lockVisitors(connection, lockKeys);
         // Segment changes, the bulk of the traffic, in set-based statements; erasures last so
         // they also remove what this batch wrote for the visitor.
         List<SegmentChange> changes = new ArrayList<>();
@@ -195,6 +219,8 @@ public final class SinkLoop implements Runnable, HealthCheck {
   private void writeOneByOne(Connection connection, List<Decoded> decoded) throws SQLException {
     for (Decoded d : decoded) {
       try {
+        String key = HistoryWriter.visitorLockKey(d.value);
+        writer.lockVisitors(connection, key == null ? List.of() : List.of(key));
         writeOne(connection, d.value);
         connection.commit();
       } catch (SQLException e) {

@@ -26,12 +26,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes records into the history tables on a connection whose transaction the caller owns. Every
@@ -418,6 +420,37 @@ public final class HistoryWriter {
           Timestamp.from(at),
           "chat_ended".equals(kind) ? Timestamp.from(at) : null);
     }
+  }
+
+  /**
+   * Serialises this transaction with other writers' transactions on the same visitors. Parallel
+   * writers (VP_SINK_WRITERS) each own partition p of the visitor-keyed topics, but the invitation
+   * topic has fewer partitions, so an invitation, its answer and the visitor's erasure can reach
+   * different writers. Locks are taken first and in sorted order (no deadlock), and held until the
+   * transaction ends; under READ COMMITTED what follows then sees the other writer's rows.
+   */
+  public void lockVisitors(Connection c, Collection<String> siteAndVisitorKeys)
+      throws SQLException {
+    if (siteAndVisitorKeys.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+      for (String key : new TreeSet<>(siteAndVisitorKeys)) {
+        lock.setString(1, key);
+        lock.execute();
+      }
+    }
+  }
+
+  /** The lock key of a record that touches invitations or erases, or null. */
+  public static String visitorLockKey(Object record) {
+    return switch (record) {
+      case Invitation i -> i.getSiteId() + "/" + i.getVisitorId();
+      case ClickstreamEvent e when e.getPayload() instanceof InvitationResponse ->
+          e.getSiteId() + "/" + e.getVisitorId();
+      case ErasureRequest r -> r.getSiteId() + "/" + r.getVisitorId();
+      default -> null;
+    };
   }
 
   public void invitation(Connection c, Invitation invitation) throws SQLException {
