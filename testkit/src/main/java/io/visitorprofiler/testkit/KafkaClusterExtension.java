@@ -4,10 +4,19 @@ import io.visitorprofiler.deploy.topics.TopicCatalog;
 import io.visitorprofiler.deploy.topics.TopicReconciler;
 import io.visitorprofiler.deploy.topics.TopicReport;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -93,6 +102,40 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     try (Admin admin = admin()) {
       return new TopicReconciler(admin, Duration.ofSeconds(30))
           .reconcile(catalog, TopicReconciler.Mode.APPLY);
+    }
+  }
+
+  /**
+   * The first committed record of a topic, read from its beginning without a consumer group, that
+   * matches; empty when none arrived within {@code timeout}. Values stay bytes: the caller reads
+   * them with its own deserializer.
+   */
+  public Optional<ConsumerRecord<String, byte[]>> firstRecord(
+      String topic, Predicate<ConsumerRecord<String, byte[]>> matches, Duration timeout) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
+          if (matches.test(record)) {
+            return Optional.of(record);
+          }
+        }
+      }
+      return Optional.empty();
     }
   }
 

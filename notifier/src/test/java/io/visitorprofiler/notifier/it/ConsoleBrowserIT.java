@@ -12,8 +12,6 @@ import io.visitorprofiler.schemas.SegmentBadge;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.Transition;
-import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
-import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.HeadlessChromium;
 import io.visitorprofiler.testkit.KafkaClusterExtension;
@@ -28,7 +26,6 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,11 +52,7 @@ class ConsoleBrowserIT {
   @BeforeAll
   static void start() throws Exception {
     kafka.createCatalogTopics();
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(SchemaRegistryConfig.URL, registry.url());
-    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
-    values.configure(props, false);
-    producer = new KafkaProducer<>(props, new StringSerializer(), values);
+    producer = NotifierAlertsIT.avroProducer(kafka, registry);
     producer
         .send(
             new ProducerRecord<>(

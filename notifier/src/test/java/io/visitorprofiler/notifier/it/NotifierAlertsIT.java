@@ -55,12 +55,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,11 +88,7 @@ class NotifierAlertsIT {
   @BeforeAll
   static void start() throws Exception {
     kafka.createCatalogTopics();
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(SchemaRegistryConfig.URL, registry.url());
-    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
-    values.configure(props, false);
-    producer = new KafkaProducer<>(props, new StringSerializer(), values);
+    producer = avroProducer(kafka, registry);
     producer
         .send(
             new ProducerRecord<>(
@@ -350,27 +342,15 @@ class NotifierAlertsIT {
     append(change);
     AvroDeserializer<Invitation> invitations = new AvroDeserializer<>(Invitation.class);
     invitations.configure(Map.of(SchemaRegistryConfig.URL, registry.url()), false);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                kafka.bootstrapServers(),
-                "group.id",
-                "invitations-check",
-                "auto.offset.reset",
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.INVITATIONS.name()));
-      Invitation found = null;
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (found == null && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-          if ("v-shopper".equals(r.key())) {
-            found = invitations.deserialize(r.topic(), r.value());
-          }
-        }
-      }
+    try {
+      Invitation found =
+          kafka
+              .firstRecord(
+                  Topics.INVITATIONS.name(),
+                  r -> "v-shopper".equals(r.key()),
+                  Duration.ofSeconds(20))
+              .map(r -> invitations.deserialize(r.topic(), r.value()))
+              .orElse(null);
       assertThat(found).isNotNull();
       assertThat(found.getSegmentId()).isEqualTo("small-carts");
       assertThat(found.getVariantId()).isEqualTo("A");
@@ -433,31 +413,25 @@ class NotifierAlertsIT {
     append(change);
     AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(DeadLetter.class);
     letters.configure(Map.of(SchemaRegistryConfig.URL, registry.url()), false);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                kafka.bootstrapServers(),
-                "group.id",
-                "dlq-notifier",
-                "auto.offset.reset",
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.DEAD_LETTER.name()));
-      DeadLetter found = null;
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (found == null && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-          if ("chg-dead".equals(r.key())) {
-            found = letters.deserialize(r.topic(), r.value());
-          }
-        }
-      }
-      assertThat(found).isNotNull();
-      assertThat(found.getService()).isEqualTo("notifier-webhooks");
-      assertThat(found.getReason()).startsWith("webhook failed after 3 attempts");
-    }
+    DeadLetter found =
+        kafka
+            .firstRecord(
+                Topics.DEAD_LETTER.name(), r -> "chg-dead".equals(r.key()), Duration.ofSeconds(30))
+            .map(r -> letters.deserialize(r.topic(), r.value()))
+            .orElse(null);
+    assertThat(found).isNotNull();
+    assertThat(found.getService()).isEqualTo("notifier-webhooks");
+    assertThat(found.getReason()).startsWith("webhook failed after 3 attempts");
+  }
+
+  /** A producer of our Avro records in the wire format (also used by ConsoleBrowserIT). */
+  static KafkaProducer<String, SpecificRecord> avroProducer(
+      KafkaClusterExtension kafka, SchemaRegistryExtension registry) {
+    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    props.put(SchemaRegistryConfig.URL, registry.url());
+    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+    values.configure(props, false); // a serializer instance is not configured by the producer
+    return new KafkaProducer<>(props, new StringSerializer(), values);
   }
 
   /** The fields of the next server-sent event, or null when none comes within {@code wait}. */

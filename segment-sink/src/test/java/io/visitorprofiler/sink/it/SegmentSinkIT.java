@@ -45,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -385,32 +384,20 @@ class SegmentSinkIT {
 
     AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(DeadLetter.class);
     letters.configure(Map.of(SchemaRegistryConfig.URL, registry.url()), false);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                kafka.bootstrapServers(),
-                "group.id",
-                "dlq-check",
-                "auto.offset.reset",
-                "earliest"),
-            new StringDeserializer(),
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.DEAD_LETTER.name()));
-      DeadLetter found = null;
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (found == null && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          DeadLetter letter = letters.deserialize(r.topic(), r.value());
-          if ("segment-sink".equals(letter.getService()) && "v-bad".equals(r.key())) {
-            found = letter;
-          }
-        }
-      }
-      assertThat(found).isNotNull();
-      assertThat(found.getOriginTopic()).isEqualTo(Topics.SEGMENT_CHANGES.name());
-      assertThat(found.getReason()).startsWith("unreadable");
-    }
+    DeadLetter found =
+        kafka
+            .firstRecord(
+                Topics.DEAD_LETTER.name(),
+                r ->
+                    "v-bad".equals(r.key())
+                        && "segment-sink"
+                            .equals(letters.deserialize(r.topic(), r.value()).getService()),
+                Duration.ofSeconds(30))
+            .map(r -> letters.deserialize(r.topic(), r.value()))
+            .orElse(null);
+    assertThat(found).isNotNull();
+    assertThat(found.getOriginTopic()).isEqualTo(Topics.SEGMENT_CHANGES.name());
+    assertThat(found.getReason()).startsWith("unreadable");
   }
 
   @Test
