@@ -142,15 +142,20 @@ class TopicReconcilerIT {
     assertThat(fixed.drift())
         .containsExactly(new TopicDrift("vp.invitations.v1", "partitions", "6", "8", false));
 
-    assertThat(
-            admin
-                .describeConfigs(List.of(clickstream))
-                .all()
-                .get()
-                .get(clickstream)
-                .get("retention.ms")
-                .value())
-        .isEqualTo("604800000");
+    // As above: the broker that answers describeConfigs learns of the fix after the controller.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .describeConfigs(List.of(clickstream))
+                            .all()
+                            .get()
+                            .get(clickstream)
+                            .get("retention.ms")
+                            .value())
+                    .isEqualTo("604800000"));
     assertThat(admin.listTopics().names().get()).containsAll(Set.of("vp.forgotten.v0"));
   }
 }
