@@ -51,7 +51,7 @@ public record SinkSettings(
           "VP_ADMIN_TOKEN and VP_SINK_AGENT_TOKENS must be at least 8 characters each");
     }
     int poolSize = env.integer("VP_SINK_POOL_SIZE", 6, 1, 64);
-    int writers = env.integer("VP_SINK_WRITERS", 4, 1, 12);
+    int writers = env.integer("VP_SINK_WRITERS", 1, 1, 12);
     if (writers >= poolSize) {
       throw new ConfigException(
           "VP_SINK_POOL_SIZE ("

@@ -49,7 +49,7 @@ public final class SinkBenchmark {
   public static void main(String[] args) throws Exception {
     int changes = 500_000;
     int batch = 5_000;
-    int writers = 4; // the service's default (VP_SINK_WRITERS)
+    int writers = 1; // the service's default (VP_SINK_WRITERS)
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--changes" -> changes = Integer.parseInt(args[i + 1]);

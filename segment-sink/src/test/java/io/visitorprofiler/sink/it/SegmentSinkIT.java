@@ -282,7 +282,7 @@ class SegmentSinkIT {
                 throw new IllegalStateException("simulated crash after the database commit");
               }
             });
-    // One of its writers (VP_SINK_WRITERS, 4 by default) dies; the others go on until closed.
+    // One of its writers dies (with VP_SINK_WRITERS > 1 the others go on until closed).
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> crashing.loopThreads().stream().anyMatch(t -> !t.isAlive()));
