@@ -111,17 +111,32 @@ final class LocalStackLauncher {
     return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A block of free ports below the kernel's ephemeral range: a port inside that range can be taken
+   * by any outgoing connection between this check and the moment a component binds it (a CI run
+   * lost the notifier's port that way).
+   */
   private static int freeBlock() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int candidate;
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        candidate = probe.getLocalPort();
-      }
-      if (candidate + BLOCK < 65_000 && allFree(candidate, BLOCK)) {
+    int ephemeralLow = 32_768;
+    try {
+      ephemeralLow =
+          Integer.parseInt(
+              Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                  .trim()
+                  .split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: keep the usual lower bound
+    }
+    java.util.Random random = new java.util.Random();
+    int low = 20_000;
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = low + random.nextInt(Math.max(1, ephemeralLow - BLOCK - low));
+      if (allFree(candidate, BLOCK)) {
         return candidate;
       }
     }
-    throw new IOException("no block of " + BLOCK + " free ports on 127.0.0.1");
+    throw new IOException(
+        "no block of " + BLOCK + " free ports on 127.0.0.1 below " + ephemeralLow);
   }
 
   private static boolean allFree(int from, int count) {
