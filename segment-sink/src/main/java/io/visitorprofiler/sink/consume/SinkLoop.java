@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -113,7 +114,9 @@ public final class SinkLoop implements Runnable, HealthCheck {
         writeUntilDone(c, batch);
         batchLatency.record(Duration.ofNanos(System.nanoTime() - start));
         afterCommit.batchCommitted(batch.count());
-        c.commitSync(nextOffsets(batch));
+        // A rebalance while an outage held the batch may have moved some of its partitions to
+        // another loop: their offsets are that loop's to commit (it writes them again, keyed).
+        c.commitSync(committableOffsets(batch, c.assignment()));
         records.increment(batch.count());
       }
     } catch (WakeupException e) {
@@ -145,16 +148,14 @@ public final class SinkLoop implements Runnable, HealthCheck {
       } catch (RegistryUnavailable e) {
         status = HealthStatus.down("schema registry unavailable");
         log.warn("schema registry unavailable; retrying the batch in {}", retryBackoff);
-        c.pause(c.assignment());
-        c.poll(retryBackoff); // paused: keeps the group membership, returns nothing
+        waitPaused(c, retryBackoff);
       } catch (SQLException e) {
         if (!transientFailure(e)) {
           throw new IllegalStateException("the database refused a batch it should take", e);
         }
         status = HealthStatus.down("database unavailable: " + e.getSQLState());
         log.warn("database unavailable ({}); retrying in {}", e.getMessage(), retryBackoff);
-        c.pause(c.assignment());
-        c.poll(retryBackoff); // paused: keeps the group membership, returns nothing
+        waitPaused(c, retryBackoff);
       }
     }
   }
@@ -260,10 +261,28 @@ public final class SinkLoop implements Runnable, HealthCheck {
         || state.equals("40P01"); // deadlock
   }
 
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
-      ConsumerRecords<String, byte[]> batch) {
+  /**
+   * Waits out an outage with consumption paused, keeping the group membership. A rebalance inside
+   * the poll assigns partitions unpaused, and the poll then returns their records: those are not
+   * dropped but rewound (fetched again once the outage is over), and paused too.
+   */
+  static void waitPaused(Consumer<?, ?> c, Duration backoff) {
+    c.pause(c.assignment());
+    ConsumerRecords<?, ?> stray = c.poll(backoff);
+    for (TopicPartition partition : stray.partitions()) {
+      c.seek(partition, stray.records(partition).get(0).offset());
+    }
+    c.pause(c.assignment());
+  }
+
+  /** The next offsets of the batch's partitions that this loop still owns. */
+  static Map<TopicPartition, OffsetAndMetadata> committableOffsets(
+      ConsumerRecords<String, byte[]> batch, Set<TopicPartition> owned) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition partition : batch.partitions()) {
+      if (!owned.contains(partition)) {
+        continue;
+      }
       List<ConsumerRecord<String, byte[]>> records = batch.records(partition);
       offsets.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
     }
