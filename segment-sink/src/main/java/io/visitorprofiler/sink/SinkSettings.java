@@ -51,7 +51,7 @@ public record SinkSettings(
           "VP_ADMIN_TOKEN and VP_SINK_AGENT_TOKENS must be at least 8 characters each");
     }
     int poolSize = env.integer("VP_SINK_POOL_SIZE", 6, 1, 64);
-    int writers = env.integer("VP_SINK_WRITERS", 1, 1, 12);
+    int writers = env.integer("VP_SINK_WRITERS", 2, 1, 12);
     if (writers >= poolSize) {
       throw new ConfigException(
           "VP_SINK_POOL_SIZE ("
@@ -67,7 +67,7 @@ public record SinkSettings(
         poolSize,
         Path.of(env.string("VP_SINK_EMBEDDED_DATA_DIR", ".vp/data/segment-sink/postgres")),
         env.string("VP_SINK_GROUP_ID", "vp-segment-sink"),
-        env.integer("VP_SINK_MAX_POLL_RECORDS", 1000, 1, 100_000),
+        env.integer("VP_SINK_MAX_POLL_RECORDS", 5000, 1, 100_000),
         writers,
         env.duration("VP_SINK_RETRY_BACKOFF", Duration.ofSeconds(2)),
         KafkaClientProperties.fromEnv(env),
