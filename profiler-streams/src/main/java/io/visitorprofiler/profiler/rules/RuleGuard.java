@@ -5,26 +5,66 @@ import java.util.Map;
 
 /**
  * A cheap necessary condition of a rule: one conjunct of its top-level {@code &&} that compares a
- * string field with a literal ({@code visitor.geo.city == 'Miami'}) or tests a literal's membership
- * in a list ({@code 'CUPS-6' in visitor.cart.skus}). When the guard does not hold the rule cannot
- * match, so a visitor who is not a member needs no CEL evaluation.
+ * field with a literal, tested in plain Java on the same profile view the rule reads. When a guard
+ * does not hold the rule cannot match (in CEL, {@code false && x} is false whatever x is), so a
+ * visitor who is not a member needs no CEL evaluation.
+ *
+ * <p>The forms: a string field equal to a literal ({@code visitor.geo.city == 'Miami'}), a literal
+ * in the cart's SKUs ({@code 'CUPS-6' in visitor.cart.skus}), a string field's {@code
+ * startsWith}/{@code endsWith}/{@code contains} with a literal, and a number field compared with a
+ * number ({@code visitor.purchases.count >= 2}). A field missing from the view makes the conjunct
+ * an error in CEL, which never matches: the guard does not hold either.
  */
-public record RuleGuard(ProfileField field, String literal, boolean membership) {
+public record RuleGuard(ProfileField field, Test test, Object literal) {
+
+  /** How the field is compared with the literal. */
+  public enum Test {
+    EQUALS,
+    IN_LIST,
+    STARTS_WITH,
+    ENDS_WITH,
+    CONTAINS,
+    LESS,
+    LESS_OR_EQUAL,
+    GREATER,
+    GREATER_OR_EQUAL
+  }
 
   /** Whether the guard holds on a profile view (as built by ProfileView). */
   public boolean holds(Map<String, Object> visitor) {
-    Object value = valueOf(visitor, field);
-    if (membership) {
-      return value instanceof Collection<?> list && list.contains(literal);
-    }
-    return literal.equals(value);
+    return holds(new FieldValues(visitor));
   }
 
-  private static Object valueOf(Map<String, Object> visitor, ProfileField field) {
-    if (field.group().isEmpty()) {
-      return visitor.get(field.fieldName());
+  /** Whether the guard holds on the fields of a profile view. */
+  public boolean holds(FieldValues visitor) {
+    Object value = visitor.get(field);
+    return switch (test) {
+      case EQUALS -> literal.equals(value);
+      case IN_LIST -> value instanceof Collection<?> list && list.contains(literal);
+      case STARTS_WITH -> value instanceof String s && s.startsWith((String) literal);
+      case ENDS_WITH -> value instanceof String s && s.endsWith((String) literal);
+      case CONTAINS -> value instanceof String s && s.contains((String) literal);
+      case LESS, LESS_OR_EQUAL, GREATER, GREATER_OR_EQUAL ->
+          value instanceof Number number && compares(number, (Number) literal);
+    };
+  }
+
+  private boolean compares(Number value, Number bound) {
+    if (value instanceof Long l && bound instanceof Long b) {
+      return switch (test) {
+        case LESS -> l < b;
+        case LESS_OR_EQUAL -> l <= b;
+        case GREATER -> l > b;
+        default -> l >= b;
+      };
     }
-    Object group = visitor.get(field.group().get());
-    return group instanceof Map<?, ?> map ? map.get(field.fieldName()) : null;
+    double v = value.doubleValue(); // primitive comparisons: NaN is never ordered, -0.0 == 0.0
+    double b = bound.doubleValue();
+    return switch (test) {
+      case LESS -> v < b;
+      case LESS_OR_EQUAL -> v <= b;
+      case GREATER -> v > b;
+      default -> v >= b;
+    };
   }
 }

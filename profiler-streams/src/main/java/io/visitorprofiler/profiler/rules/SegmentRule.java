@@ -5,7 +5,6 @@ import dev.cel.runtime.CelRuntime;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A segment definition with its condition compiled and analysed: which profile fields it reads (so
@@ -16,24 +15,39 @@ public final class SegmentRule {
   private final CelRuntime.Program program;
   private final long reads;
   private final List<TimeThreshold> thresholds;
-  private final Optional<RuleGuard> guard;
+  private final List<RuleGuard> guards;
 
   SegmentRule(
       SegmentDefinition definition,
       CelRuntime.Program program,
       long reads,
       List<TimeThreshold> thresholds,
-      Optional<RuleGuard> guard) {
+      List<RuleGuard> guards) {
     this.definition = definition;
     this.program = program;
     this.reads = reads;
     this.thresholds = List.copyOf(thresholds);
-    this.guard = guard;
+    this.guards = List.copyOf(guards);
   }
 
-  /** A necessary condition that is cheaper to test than the rule, if the rule has one. */
-  public Optional<RuleGuard> guard() {
-    return guard;
+  /** Necessary conditions that are cheaper to test than the rule (none when it has none). */
+  public List<RuleGuard> guards() {
+    return guards;
+  }
+
+  /** Whether every guard holds on the profile view: if not, the rule cannot match. */
+  public boolean guardsHold(Map<String, Object> visitor) {
+    return guardsHold(new FieldValues(visitor));
+  }
+
+  /** Whether every guard holds on the fields of the profile view. */
+  public boolean guardsHold(FieldValues visitor) {
+    for (RuleGuard guard : guards) {
+      if (!guard.holds(visitor)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public SegmentDefinition definition() {

@@ -28,6 +28,7 @@ import java.util.Set;
 public final class SegmentRuleCompiler {
   private static final Set<String> COMPARISONS =
       Set.of("_<_", "_<=_", "_>_", "_>=_", "_==_", "_!=_");
+  private static final Set<String> ORDERINGS = Set.of("_<_", "_<=_", "_>_", "_>=_");
   private static final String VARIABLE = "visitor";
 
   private final CelCompiler compiler;
@@ -58,7 +59,7 @@ public final class SegmentRuleCompiler {
     }
     CelNavigableExpr root = CelNavigableAst.fromAst(ast).getRoot();
     return new SegmentRule(
-        definition, program, reads(root), thresholds(root), guard(ast.getExpr()));
+        definition, program, reads(root), thresholds(root), guards(ast.getExpr()));
   }
 
   private CelAbstractSyntaxTree check(String condition) throws RuleCompileException {
@@ -136,48 +137,122 @@ public final class SegmentRuleCompiler {
     return mask;
   }
 
-  /** The first guard among the conjuncts of the top-level {@code &&} chain, if any. */
-  static Optional<RuleGuard> guard(CelExpr expr) {
+  /**
+   * The guards among the conjuncts of the top-level {@code &&} chain: every conjunct that compares
+   * a field with a literal in one of {@link RuleGuard}'s forms. Equality and list membership come
+   * first: they are the most selective.
+   */
+  static List<RuleGuard> guards(CelExpr expr) {
+    List<RuleGuard> guards = new ArrayList<>();
+    collectGuards(expr, guards);
+    guards.sort(
+        java.util.Comparator.comparing(
+            g -> g.test() == RuleGuard.Test.EQUALS || g.test() == RuleGuard.Test.IN_LIST ? 0 : 1));
+    return List.copyOf(guards);
+  }
+
+  private static void collectGuards(CelExpr expr, List<RuleGuard> guards) {
     if (expr.getKind() != CelExpr.ExprKind.Kind.CALL) {
-      return Optional.empty();
+      return;
     }
+    if (expr.call().function().equals("_&&_")) {
+      for (CelExpr conjunct : expr.call().args()) {
+        collectGuards(conjunct, guards);
+      }
+      return;
+    }
+    guard(expr).ifPresent(guards::add);
+  }
+
+  /** The guard form of one conjunct, if it has one. */
+  private static Optional<RuleGuard> guard(CelExpr expr) {
     String function = expr.call().function();
     List<CelExpr> args = expr.call().args();
-    if (function.equals("_&&_")) {
-      for (CelExpr conjunct : args) {
-        Optional<RuleGuard> found = guard(conjunct);
-        if (found.isPresent()) {
-          return found;
-        }
-      }
-      return Optional.empty();
-    }
     if (function.equals("_==_") && args.size() == 2) {
       return equality(args.get(0), args.get(1)).or(() -> equality(args.get(1), args.get(0)));
     }
     if (function.equals("@in") && args.size() == 2) {
       Optional<String> literal = stringConstant(args.get(0));
-      Optional<ProfileField> list =
-          args.get(1).getKind() == CelExpr.ExprKind.Kind.SELECT
-              ? visitorPath(args.get(1)).flatMap(ProfileField::byPath)
-              : Optional.empty();
+      Optional<ProfileField> list = field(args.get(1));
       if (literal.isPresent() && list.isPresent() && list.get() == ProfileField.CART_SKUS) {
-        return Optional.of(new RuleGuard(list.get(), literal.get(), true));
+        return Optional.of(new RuleGuard(list.get(), RuleGuard.Test.IN_LIST, literal.get()));
       }
+      return Optional.empty();
+    }
+    RuleGuard.Test text =
+        switch (function) {
+          case "startsWith" -> RuleGuard.Test.STARTS_WITH;
+          case "endsWith" -> RuleGuard.Test.ENDS_WITH;
+          case "contains" -> RuleGuard.Test.CONTAINS;
+          default -> null;
+        };
+    if (text != null && expr.call().target().isPresent() && args.size() == 1) {
+      Optional<ProfileField> field =
+          field(expr.call().target().get()).filter(f -> f.type() == SimpleType.STRING);
+      Optional<String> literal = stringConstant(args.get(0));
+      if (field.isPresent() && literal.isPresent()) {
+        return Optional.of(new RuleGuard(field.get(), text, literal.get()));
+      }
+      return Optional.empty();
+    }
+    if (ORDERINGS.contains(function) && args.size() == 2) {
+      return comparison(args.get(0), function, args.get(1))
+          .or(() -> comparison(args.get(1), mirrored(function), args.get(0)));
     }
     return Optional.empty();
   }
 
   private static Optional<RuleGuard> equality(CelExpr fieldSide, CelExpr literalSide) {
-    if (fieldSide.getKind() != CelExpr.ExprKind.Kind.SELECT) {
-      return Optional.empty();
-    }
-    Optional<ProfileField> field = visitorPath(fieldSide).flatMap(ProfileField::byPath);
+    Optional<ProfileField> field = field(fieldSide).filter(f -> f.type() == SimpleType.STRING);
     Optional<String> literal = stringConstant(literalSide);
-    if (field.isEmpty() || literal.isEmpty() || field.get().type() != SimpleType.STRING) {
+    if (field.isEmpty() || literal.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new RuleGuard(field.get(), literal.get(), false));
+    return Optional.of(new RuleGuard(field.get(), RuleGuard.Test.EQUALS, literal.get()));
+  }
+
+  /** {@code field <op> number}, for a number field. */
+  private static Optional<RuleGuard> comparison(
+      CelExpr fieldSide, String function, CelExpr constantSide) {
+    Optional<ProfileField> field =
+        field(fieldSide).filter(f -> f.type() == SimpleType.INT || f.type() == SimpleType.DOUBLE);
+    if (field.isEmpty() || constantSide.getKind() != CelExpr.ExprKind.Kind.CONSTANT) {
+      return Optional.empty();
+    }
+    CelConstant constant = constantSide.constant();
+    Number bound =
+        switch (constant.getKind()) {
+          case INT64_VALUE -> constant.int64Value();
+          case DOUBLE_VALUE -> constant.doubleValue();
+          default -> null;
+        };
+    if (bound == null) {
+      return Optional.empty();
+    }
+    RuleGuard.Test test =
+        switch (function) {
+          case "_<_" -> RuleGuard.Test.LESS;
+          case "_<=_" -> RuleGuard.Test.LESS_OR_EQUAL;
+          case "_>_" -> RuleGuard.Test.GREATER;
+          default -> RuleGuard.Test.GREATER_OR_EQUAL;
+        };
+    return Optional.of(new RuleGuard(field.get(), test, bound));
+  }
+
+  /** {@code a < b} is {@code b > a}. */
+  private static String mirrored(String comparison) {
+    return switch (comparison) {
+      case "_<_" -> "_>_";
+      case "_<=_" -> "_>=_";
+      case "_>_" -> "_<_";
+      default -> "_<=_";
+    };
+  }
+
+  private static Optional<ProfileField> field(CelExpr expr) {
+    return expr.getKind() == CelExpr.ExprKind.Kind.SELECT
+        ? visitorPath(expr).flatMap(ProfileField::byPath)
+        : Optional.empty();
   }
 
   private static Optional<String> stringConstant(CelExpr expr) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileView;
+import io.visitorprofiler.profiler.rules.FieldValues;
 import io.visitorprofiler.profiler.rules.SegmentRule;
 import io.visitorprofiler.profiler.rules.TimeThreshold;
 import io.visitorprofiler.schemas.Membership;
@@ -13,7 +14,6 @@ import io.visitorprofiler.schemas.VisitorProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,22 +70,38 @@ public final class SegmentEvaluator {
       Instant now,
       boolean recheckMembers) {
     List<SegmentTransition> transitions = new ArrayList<>();
-    Map<String, Membership> members = new HashMap<>();
+    List<SegmentRule> siteRules = rules.rulesOf(profile.getSiteId());
+    // Each membership in the slot of its rule (by position, not by a lookup per rule); those
+    // without a rule of this site are left over.
+    Membership[] slots = new Membership[siteRules.size()];
+    List<Membership> leftOver = new ArrayList<>();
     for (Membership m : profile.getMemberships()) {
-      members.put(m.getSegmentId(), m);
+      int position = rules.positionOf(m.getSegmentId());
+      if (position >= 0
+          && position < slots.length
+          && siteRules.get(position).segmentId().equals(m.getSegmentId())) {
+        slots[position] = m;
+      } else {
+        leftOver.add(m);
+      }
     }
     List<Membership> kept = new ArrayList<>();
     Map<String, Object> view = null;
+    FieldValues fields = null;
     long nowMillis = now.toEpochMilli();
     Instant checkedAt = profile.getRulesCheckedAt();
+    boolean someSavedSince =
+        checkedAt == null
+            || rules.lastSaved(profile.getSiteId()).map(t -> t.isAfter(checkedAt)).orElse(false);
 
-    for (SegmentRule rule : rules.rulesOf(profile.getSiteId())) {
-      Membership membership = members.remove(rule.segmentId());
+    for (int i = 0; i < slots.length; i++) {
+      SegmentRule rule = siteRules.get(i);
+      Membership membership = slots[i];
       boolean run =
           (rule.reads() & changed) != 0
               || (recheckMembers && membership != null)
               || (membership != null && membership.getVersion() != rule.version())
-              || savedSince(rule, checkedAt);
+              || (someSavedSince && savedSince(rule, checkedAt));
       if (!run) {
         if (membership != null) {
           kept.add(membership);
@@ -94,13 +110,11 @@ public final class SegmentEvaluator {
       }
       if (view == null) {
         view = ProfileView.of(profile, nowMillis, settings);
+        fields = new FieldValues(view);
       }
-      // A non-member whose guard fails cannot enter: no need to run the rule.
-      final Map<String, Object> visitor = view;
+      // A non-member for whom a guard fails cannot enter: no need to run the rule.
       boolean matches =
-          (membership == null && rule.guard().map(g -> !g.holds(visitor)).orElse(false))
-              ? false
-              : matches(rule, view, profile);
+          (membership == null && !rule.guardsHold(fields)) ? false : matches(rule, view, profile);
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
         transitions.add(SegmentTransition.of(rule, Transition.ENTERED));
@@ -117,10 +131,8 @@ public final class SegmentEvaluator {
       }
     }
     // Whatever is left belongs to segments that were deleted, disabled or moved to another site.
-    for (Membership gone :
-        members.values().stream()
-            .sorted((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()))
-            .toList()) {
+    leftOver.sort((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()));
+    for (Membership gone : leftOver) {
       transitions.add(SegmentTransition.exit(gone, rules, book));
     }
     kept.sort((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()));
@@ -163,10 +175,7 @@ public final class SegmentEvaluator {
     long offlineAt = lastSeen + settings.onlineWindow().toMillis();
     long next = Long.MAX_VALUE;
     boolean timeRules = false;
-    for (SegmentRule rule : rules.rulesOf(p.getSiteId())) {
-      if (!rule.timeDependent()) {
-        continue;
-      }
+    for (SegmentRule rule : rules.timeDependentRulesOf(p.getSiteId())) {
       timeRules = true;
       if (rule.thresholds().isEmpty()) {
         next = earliest(next, now + fallbackTick.toMillis(), now);

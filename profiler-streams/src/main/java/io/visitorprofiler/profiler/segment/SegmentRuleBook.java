@@ -2,6 +2,7 @@ package io.visitorprofiler.profiler.segment;
 
 import io.visitorprofiler.profiler.rules.SegmentRule;
 import io.visitorprofiler.schemas.SegmentDefinition;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,9 +18,63 @@ import java.util.Optional;
 public final class SegmentRuleBook {
   /** An immutable view of the rules at one version. */
   public record Snapshot(
-      long version, Map<String, List<SegmentRule>> bySite, Map<String, SegmentRule> byId) {
+      long version,
+      Map<String, List<SegmentRule>> bySite,
+      Map<String, SegmentRule> byId,
+      Map<String, Integer> positions,
+      Map<String, List<SegmentRule>> timeDependentBySite,
+      Map<String, Instant> lastSavedBySite) {
+    static final Snapshot EMPTY = of(0, Map.of());
+
+    /** The site's rules in evaluation order (by segment id). */
     public List<SegmentRule> rulesOf(String siteId) {
       return bySite.getOrDefault(siteId, List.of());
+    }
+
+    /** The position of a segment's rule in {@link #rulesOf} of its site, or -1. */
+    public int positionOf(String segmentId) {
+      return positions.getOrDefault(segmentId, -1);
+    }
+
+    /** The site's rules whose outcome can change with time alone. */
+    public List<SegmentRule> timeDependentRulesOf(String siteId) {
+      return timeDependentBySite.getOrDefault(siteId, List.of());
+    }
+
+    /** When the most recently saved rule of the site was saved, if it has rules. */
+    public Optional<Instant> lastSaved(String siteId) {
+      return Optional.ofNullable(lastSavedBySite.get(siteId));
+    }
+
+    static Snapshot of(long version, Map<String, SegmentRule> rules) {
+      Map<String, List<SegmentRule>> bySite = new HashMap<>();
+      for (SegmentRule rule : rules.values()) {
+        bySite.computeIfAbsent(rule.siteId(), s -> new ArrayList<>()).add(rule);
+      }
+      Map<String, List<SegmentRule>> frozen = new HashMap<>();
+      Map<String, Integer> positions = new HashMap<>();
+      Map<String, List<SegmentRule>> timeDependent = new HashMap<>();
+      Map<String, Instant> lastSaved = new HashMap<>();
+      // Evaluation order is fixed (by segment id) so that output order is deterministic.
+      bySite.forEach(
+          (site, list) -> {
+            list.sort(Comparator.comparing(SegmentRule::segmentId));
+            frozen.put(site, List.copyOf(list));
+            for (int i = 0; i < list.size(); i++) {
+              SegmentRule rule = list.get(i);
+              positions.put(rule.segmentId(), i);
+              lastSaved.merge(
+                  site, rule.definition().getUpdatedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            timeDependent.put(site, list.stream().filter(SegmentRule::timeDependent).toList());
+          });
+      return new Snapshot(
+          version,
+          Map.copyOf(frozen),
+          Map.copyOf(rules),
+          Map.copyOf(positions),
+          Map.copyOf(timeDependent),
+          Map.copyOf(lastSaved));
     }
 
     public Optional<SegmentRule> rule(String segmentId) {
@@ -31,7 +86,7 @@ public final class SegmentRuleBook {
   // Definitions of segments that were deleted or disabled, to name them in their EXITED events.
   private final Map<String, SegmentDefinition> retired =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile Snapshot snapshot = new Snapshot(0, Map.of(), Map.of());
+  private volatile Snapshot snapshot = Snapshot.EMPTY;
 
   public Snapshot snapshot() {
     return snapshot;
@@ -63,17 +118,6 @@ public final class SegmentRuleBook {
   }
 
   private void publish() {
-    Map<String, List<SegmentRule>> bySite = new HashMap<>();
-    for (SegmentRule rule : rules.values()) {
-      bySite.computeIfAbsent(rule.siteId(), s -> new ArrayList<>()).add(rule);
-    }
-    Map<String, List<SegmentRule>> frozen = new HashMap<>();
-    // Evaluation order is fixed (by segment id) so that output order is deterministic.
-    bySite.forEach(
-        (site, list) -> {
-          list.sort(Comparator.comparing(SegmentRule::segmentId));
-          frozen.put(site, List.copyOf(list));
-        });
-    snapshot = new Snapshot(snapshot.version() + 1, Map.copyOf(frozen), Map.copyOf(rules));
+    snapshot = Snapshot.of(snapshot.version() + 1, rules);
   }
 }

@@ -112,20 +112,52 @@ class SegmentRuleCompilerTest {
   }
 
   @Test
-  void aGuardIsAnEqualityOrSkuMembershipAmongTheTopLevelConjuncts() throws Exception {
-    assertThat(compile("visitor.visits > 2 && visitor.geo.city == 'Miami'").guard())
-        .contains(new RuleGuard(ProfileField.GEO_CITY, "Miami", false));
-    assertThat(compile("'CUPS-6' in visitor.cart.skus && visitor.cart.value < 50.0").guard())
-        .contains(new RuleGuard(ProfileField.CART_SKUS, "CUPS-6", true));
-    assertThat(compile("visitor.geo.city == 'Miami' || visitor.visits > 2").guard()).isEmpty();
-    assertThat(compile("visitor.visits >= 2").guard()).isEmpty();
+  void guardsAreTheTopLevelConjunctsThatCompareAFieldWithALiteral() throws Exception {
+    assertThat(compile("visitor.visits > 2 && visitor.geo.city == 'Miami'").guards())
+        .containsExactly(
+            new RuleGuard(ProfileField.GEO_CITY, RuleGuard.Test.EQUALS, "Miami"),
+            new RuleGuard(ProfileField.VISITS, RuleGuard.Test.GREATER, 2L));
+    assertThat(compile("'CUPS-6' in visitor.cart.skus && visitor.cart.value < 50.0").guards())
+        .containsExactly(
+            new RuleGuard(ProfileField.CART_SKUS, RuleGuard.Test.IN_LIST, "CUPS-6"),
+            new RuleGuard(ProfileField.CART_VALUE, RuleGuard.Test.LESS, 50.0));
+    assertThat(
+            compile("visitor.visit.landingUrl.endsWith('/cruises') && 3 <= visitor.pageViews")
+                .guards())
+        .containsExactly(
+            new RuleGuard(ProfileField.VISIT_LANDING_URL, RuleGuard.Test.ENDS_WITH, "/cruises"),
+            new RuleGuard(ProfileField.PAGE_VIEWS, RuleGuard.Test.GREATER_OR_EQUAL, 3L));
+    assertThat(compile("visitor.geo.city == 'Miami' || visitor.visits > 2").guards()).isEmpty();
+    // Not necessary conditions of the rule: no guard.
+    assertThat(compile("visitor.visits != 2 && !(visitor.visits < 1)").guards()).isEmpty();
+    assertThat(compile("visitor.visits == 2").guards()).isEmpty();
+  }
 
+  @Test
+  void aGuardHoldsExactlyWhenItsConjunctIsTrue() throws Exception {
     VisitorProfile profile = ProfileUpdater.newProfile("v", "demo", Instant.EPOCH);
     profile.getGeo().setCity("Miami");
+    profile.setVisits(3);
+    profile.getVisit().setLandingUrl("https://shop.test/cruises");
     Map<String, Object> view = ProfileView.of(profile, 0, ProfileSettings.DEFAULTS);
-    assertThat(new RuleGuard(ProfileField.GEO_CITY, "Miami", false).holds(view)).isTrue();
-    assertThat(new RuleGuard(ProfileField.GEO_CITY, "Boston", false).holds(view)).isFalse();
-    assertThat(new RuleGuard(ProfileField.CART_SKUS, "CUPS-6", true).holds(view)).isFalse();
+    for (String conjunct :
+        List.of(
+            "visitor.geo.city == 'Miami'",
+            "visitor.geo.city == 'Boston'",
+            "'CUPS-6' in visitor.cart.skus",
+            "visitor.visit.landingUrl.endsWith('/cruises')",
+            "visitor.visit.landingUrl.startsWith('https://shop.test/')",
+            "visitor.visit.landingUrl.contains('/hotels')",
+            "visitor.visits >= 3",
+            "visitor.visits > 3",
+            "visitor.visits < 3",
+            "visitor.visits <= 2",
+            "visitor.cart.value >= 0.0",
+            "visitor.cart.value > 0.0")) {
+      SegmentRule rule = compile(conjunct);
+      assertThat(rule.guards()).as(conjunct).hasSize(1);
+      assertThat(rule.guardsHold(view)).as(conjunct).isEqualTo(rule.matches(view));
+    }
   }
 
   @Test

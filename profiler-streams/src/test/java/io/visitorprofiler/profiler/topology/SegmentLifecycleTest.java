@@ -191,7 +191,7 @@ class SegmentLifecycleTest {
       driver.send(pageView("v1", at(0, 0), "/", "Miami", null)); // city and cart are new: both run
       double afterFirst = driver.counter("profiler.rule.evaluations");
 
-      driver.send(cart("v1", at(0, 10), 20.0, "A")); // only the cart changed
+      driver.send(cart("v1", at(0, 10), 150.0, "A")); // only the cart changed
       assertThat(driver.counter("profiler.rule.evaluations") - afterFirst).isEqualTo(1);
     }
   }
