@@ -147,4 +147,53 @@ class HistoryWriterIT {
     assertThat(members(site)).isEqualTo("vip/v1@10:02:00");
     assertThat(history(site)).isEqualTo(3);
   }
+
+  @Test
+  void aDatabaseWrittenBySchemaVersion1KeepsItsRowsThroughTheUpgrade() throws Exception {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE upgrade");
+    }
+    DataSource upgrade = postgres.getDatabase("postgres", "upgrade");
+    Flyway.configure()
+        .dataSource(upgrade)
+        .locations("classpath:db/migration")
+        .target("1")
+        .load()
+        .migrate();
+    try (Connection c = upgrade.getConnection()) {
+      c.setAutoCommit(false);
+      writer.changes(
+          c,
+          List.of(
+              change("w-upgrade", "v1", "vip", Transition.ENTERED, T0),
+              change("w-upgrade", "v2", "vip", Transition.ENTERED, T0.plusSeconds(1))));
+      c.commit();
+    }
+
+    Flyway.configure().dataSource(upgrade).locations("classpath:db/migration").load().migrate();
+
+    try (Connection c = upgrade.getConnection()) {
+      c.setAutoCommit(false);
+      // A replay of a row written before the upgrade, and a new one.
+      writer.changes(
+          c,
+          List.of(
+              change("w-upgrade", "v2", "vip", Transition.ENTERED, T0.plusSeconds(1)),
+              change("w-upgrade", "v2", "vip", Transition.EXITED, T0.plusSeconds(90))));
+      c.commit();
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT (SELECT COUNT(*) FROM membership_history),"
+                      + " (SELECT string_agg(visitor_id, ',') FROM membership_current),"
+                      + " (SELECT collation_name FROM information_schema.columns"
+                      + "  WHERE table_name = 'membership_history' AND column_name = 'visitor_id')")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(3);
+        assertThat(rs.getString(2)).isEqualTo("v1");
+        assertThat(rs.getString(3)).isEqualTo("C");
+      }
+    }
+  }
 }
