@@ -16,23 +16,34 @@ public final class SegmentRule {
   private final long reads;
   private final List<TimeThreshold> thresholds;
   private final List<RuleGuard> guards;
+  private final boolean guardsDecide;
 
   SegmentRule(
       SegmentDefinition definition,
       CelRuntime.Program program,
       long reads,
       List<TimeThreshold> thresholds,
-      List<RuleGuard> guards) {
+      List<RuleGuard> guards,
+      boolean guardsDecide) {
     this.definition = definition;
     this.program = program;
     this.reads = reads;
     this.thresholds = List.copyOf(thresholds);
     this.guards = List.copyOf(guards);
+    this.guardsDecide = guardsDecide;
   }
 
   /** Necessary conditions that are cheaper to test than the rule (none when it has none). */
   public List<RuleGuard> guards() {
     return guards;
+  }
+
+  /**
+   * Whether the condition is exactly the conjunction of the guards, so that {@link #guardsHold} is
+   * the rule's outcome and CEL need not run.
+   */
+  public boolean guardsDecide() {
+    return guardsDecide;
   }
 
   /** Whether every guard holds on the profile view: if not, the rule cannot match. */

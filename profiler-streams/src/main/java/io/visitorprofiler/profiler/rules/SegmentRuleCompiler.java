@@ -59,7 +59,12 @@ public final class SegmentRuleCompiler {
     }
     CelNavigableExpr root = CelNavigableAst.fromAst(ast).getRoot();
     return new SegmentRule(
-        definition, program, reads(root), thresholds(root), guards(ast.getExpr()));
+        definition,
+        program,
+        reads(root),
+        thresholds(root),
+        guards(ast.getExpr()),
+        guardsDecide(ast.getExpr()));
   }
 
   private CelAbstractSyntaxTree check(String condition) throws RuleCompileException {
@@ -151,17 +156,29 @@ public final class SegmentRuleCompiler {
     return List.copyOf(guards);
   }
 
-  private static void collectGuards(CelExpr expr, List<RuleGuard> guards) {
+  /**
+   * Whether the condition is exactly the conjunction of its guards (every top-level conjunct is
+   * one): then the guards decide the rule and CEL need not run.
+   */
+  static boolean guardsDecide(CelExpr expr) {
+    return collectGuards(expr, new ArrayList<>());
+  }
+
+  /** Adds the guards among the conjuncts; true when every conjunct was one. */
+  private static boolean collectGuards(CelExpr expr, List<RuleGuard> guards) {
     if (expr.getKind() != CelExpr.ExprKind.Kind.CALL) {
-      return;
+      return false;
     }
     if (expr.call().function().equals("_&&_")) {
+      boolean all = true;
       for (CelExpr conjunct : expr.call().args()) {
-        collectGuards(conjunct, guards);
+        all &= collectGuards(conjunct, guards);
       }
-      return;
+      return all;
     }
-    guard(expr).ifPresent(guards::add);
+    Optional<RuleGuard> guard = guard(expr);
+    guard.ifPresent(guards::add);
+    return guard.isPresent();
   }
 
   /** The guard form of one conjunct, if it has one. */

@@ -112,9 +112,10 @@ public final class SegmentEvaluator {
         view = ProfileView.of(profile, nowMillis, settings);
         fields = new FieldValues(view);
       }
-      // A non-member for whom a guard fails cannot enter: no need to run the rule.
+      // A guard that fails means no match (a member leaves, a non-member stays out); when the
+      // guards are the whole condition and hold, they are the match. CEL runs for the rest.
       boolean matches =
-          (membership == null && !rule.guardsHold(fields)) ? false : matches(rule, view, profile);
+          rule.guardsHold(fields) && (rule.guardsDecide() || matches(rule, view, profile));
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
         transitions.add(SegmentTransition.of(rule, Transition.ENTERED));

@@ -131,6 +131,13 @@ class SegmentRuleCompilerTest {
     // Not necessary conditions of the rule: no guard.
     assertThat(compile("visitor.visits != 2 && !(visitor.visits < 1)").guards()).isEmpty();
     assertThat(compile("visitor.visits == 2").guards()).isEmpty();
+
+    // Guards decide a rule only when they are its whole condition.
+    assertThat(compile("visitor.visits > 2 && visitor.geo.city == 'Miami'").guardsDecide())
+        .isTrue();
+    assertThat(compile("visitor.geo.city == 'Miami' && visitor.online").guardsDecide()).isFalse();
+    assertThat(compile("visitor.geo.city == 'Miami' || visitor.visits > 2").guardsDecide())
+        .isFalse();
   }
 
   @Test
@@ -156,6 +163,7 @@ class SegmentRuleCompilerTest {
             "visitor.cart.value > 0.0")) {
       SegmentRule rule = compile(conjunct);
       assertThat(rule.guards()).as(conjunct).hasSize(1);
+      assertThat(rule.guardsDecide()).as(conjunct).isTrue();
       assertThat(rule.guardsHold(view)).as(conjunct).isEqualTo(rule.matches(view));
     }
   }

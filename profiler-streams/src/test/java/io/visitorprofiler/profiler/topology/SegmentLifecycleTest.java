@@ -187,7 +187,9 @@ class SegmentLifecycleTest {
   void onlyRulesReadingAChangedFieldAreEvaluated() {
     try (ProfilerDriver driver = new ProfilerDriver()) {
       driver.define(segment("miami", 20, "visitor.geo.city == 'Miami'"));
-      driver.define(segment("big-cart", 30, "visitor.cart.value > 100.0"));
+      // Not guards alone (an ||): CEL runs whenever the rule does.
+      driver.define(
+          segment("big-cart", 30, "visitor.cart.value > 100.0 || visitor.cart.itemCount > 5"));
       driver.send(pageView("v1", at(0, 0), "/", "Miami", null)); // city and cart are new: both run
       double afterFirst = driver.counter("profiler.rule.evaluations");
 
