@@ -10,8 +10,6 @@ import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
 import io.visitorprofiler.schemas.topic.Topics;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,13 +53,17 @@ class LocalStackIT {
 
   @BeforeAll
   static void ports() throws IOException {
-    kafkaPort = freePort();
-    controllerPort = freePort();
-    registryPort = freePort();
-    profilerPort = freePort();
-    gatewayPort = freePort();
-    sinkPort = freePort();
-    notifierPort = freePort();
+    // Below the ephemeral range, like every stack the system tests start: a port picked inside it
+    // can be taken by an outgoing connection before the component binds it (a CI run lost the
+    // sink's port that way).
+    int block = LocalStackLauncher.freeBlock();
+    kafkaPort = block;
+    controllerPort = block + 1;
+    registryPort = block + 2;
+    profilerPort = block + 3;
+    gatewayPort = block + 4;
+    sinkPort = block + 5;
+    notifierPort = block + 6;
   }
 
   @AfterAll
@@ -319,12 +321,6 @@ class LocalStackIT {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -116,7 +116,7 @@ final class LocalStackLauncher {
    * by any outgoing connection between this check and the moment a component binds it (a CI run
    * lost the notifier's port that way).
    */
-  private static int freeBlock() throws IOException {
+  static int freeBlock() throws IOException {
     int ephemeralLow = 32_768;
     try {
       ephemeralLow =
