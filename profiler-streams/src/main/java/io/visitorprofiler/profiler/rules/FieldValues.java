@@ -1,5 +1,6 @@
 package io.visitorprofiler.profiler.rules;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -15,7 +16,7 @@ public final class FieldValues {
 
   public FieldValues(Map<String, Object> view) {
     this.view = view;
-    java.util.Arrays.fill(values, UNRESOLVED);
+    Arrays.fill(values, UNRESOLVED);
   }
 
   /** The field's value in the view, or null when the view has none. */

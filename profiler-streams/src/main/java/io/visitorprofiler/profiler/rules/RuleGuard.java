@@ -1,7 +1,6 @@
 package io.visitorprofiler.profiler.rules;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * A cheap necessary condition of a rule: one conjunct of its top-level {@code &&} that compares a
@@ -28,11 +27,6 @@ public record RuleGuard(ProfileField field, Test test, Object literal) {
     LESS_OR_EQUAL,
     GREATER,
     GREATER_OR_EQUAL
-  }
-
-  /** Whether the guard holds on a profile view (as built by ProfileView). */
-  public boolean holds(Map<String, Object> visitor) {
-    return holds(new FieldValues(visitor));
   }
 
   /** Whether the guard holds on the fields of a profile view. */

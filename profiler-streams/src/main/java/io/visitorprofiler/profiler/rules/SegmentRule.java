@@ -46,12 +46,7 @@ public final class SegmentRule {
     return guardsDecide;
   }
 
-  /** Whether every guard holds on the profile view: if not, the rule cannot match. */
-  public boolean guardsHold(Map<String, Object> visitor) {
-    return guardsHold(new FieldValues(visitor));
-  }
-
-  /** Whether every guard holds on the fields of the profile view. */
+  /** Whether every guard holds on the fields of the profile view: if not, the rule cannot match. */
   public boolean guardsHold(FieldValues visitor) {
     for (RuleGuard guard : guards) {
       if (!guard.holds(visitor)) {

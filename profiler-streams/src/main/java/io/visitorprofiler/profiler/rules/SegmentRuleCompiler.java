@@ -58,13 +58,9 @@ public final class SegmentRuleCompiler {
           e.getMessage(), List.of(new RuleCompileException.Problem(1, 1, e.getMessage())));
     }
     CelNavigableExpr root = CelNavigableAst.fromAst(ast).getRoot();
+    Guards guards = guards(ast.getExpr());
     return new SegmentRule(
-        definition,
-        program,
-        reads(root),
-        thresholds(root),
-        guards(ast.getExpr()),
-        guardsDecide(ast.getExpr()));
+        definition, program, reads(root), thresholds(root), guards.tests(), guards.decide());
   }
 
   private CelAbstractSyntaxTree check(String condition) throws RuleCompileException {
@@ -143,25 +139,23 @@ public final class SegmentRuleCompiler {
   }
 
   /**
-   * The guards among the conjuncts of the top-level {@code &&} chain: every conjunct that compares
-   * a field with a literal in one of {@link RuleGuard}'s forms. Equality and list membership come
-   * first: they are the most selective.
+   * The guards among the conjuncts of a top-level {@code &&} chain, and whether they decide the
+   * rule.
+   *
+   * @param tests every conjunct that compares a field with a literal in one of {@link RuleGuard}'s
+   *     forms; equality and list membership first, as the most selective
+   * @param decide whether the condition is exactly their conjunction (every top-level conjunct is
+   *     one): then the guards are the rule's outcome and CEL need not run
    */
-  static List<RuleGuard> guards(CelExpr expr) {
-    List<RuleGuard> guards = new ArrayList<>();
-    collectGuards(expr, guards);
-    guards.sort(
+  record Guards(List<RuleGuard> tests, boolean decide) {}
+
+  static Guards guards(CelExpr expr) {
+    List<RuleGuard> tests = new ArrayList<>();
+    boolean decide = collectGuards(expr, tests);
+    tests.sort(
         java.util.Comparator.comparing(
             g -> g.test() == RuleGuard.Test.EQUALS || g.test() == RuleGuard.Test.IN_LIST ? 0 : 1));
-    return List.copyOf(guards);
-  }
-
-  /**
-   * Whether the condition is exactly the conjunction of its guards (every top-level conjunct is
-   * one): then the guards decide the rule and CEL need not run.
-   */
-  static boolean guardsDecide(CelExpr expr) {
-    return collectGuards(expr, new ArrayList<>());
+    return new Guards(List.copyOf(tests), decide);
   }
 
   /** Adds the guards among the conjuncts; true when every conjunct was one. */

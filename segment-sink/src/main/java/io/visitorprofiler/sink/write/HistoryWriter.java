@@ -97,7 +97,7 @@ public final class HistoryWriter {
     Savepoint firstTime = c.setSavepoint();
     try {
       insertHistory(c, candidates, false);
-      applyToDerivedRows(c, candidates, null, false);
+      applyToDerivedRows(c, candidates, null);
       c.releaseSavepoint(firstTime);
     } catch (SQLException e) {
       if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -105,17 +105,17 @@ public final class HistoryWriter {
       }
       c.rollback(firstTime);
       Set<String> inserted = insertHistory(c, candidates, true);
-      applyToDerivedRows(c, candidates, inserted, true);
+      applyToDerivedRows(c, candidates, inserted);
     }
   }
 
   /**
    * Current members and minute counts from the history rows inserted: all candidates when {@code
-   * inserted} is null (plain inserts succeeded), else those named.
+   * inserted} is null (plain inserts succeeded), else those named (keyed inserts, then keyed
+   * current members too).
    */
   private void applyToDerivedRows(
-      Connection c, List<SegmentChange> candidates, Set<String> inserted, boolean keyed)
-      throws SQLException {
+      Connection c, List<SegmentChange> candidates, Set<String> inserted) throws SQLException {
     int rows = inserted == null ? candidates.size() : inserted.size();
     if (rows == 0) {
       return;
@@ -152,7 +152,7 @@ public final class HistoryWriter {
               k -> new int[2]);
       minute[change.getTransition() == Transition.ENTERED ? 0 : 1]++;
     }
-    updateCurrent(c, lastPerMembership.values(), lastExitPerMembership.values(), keyed);
+    updateCurrent(c, lastPerMembership.values(), lastExitPerMembership.values(), inserted != null);
     updateMinuteCounts(c, perMinute);
   }
 
