@@ -8,9 +8,6 @@ import io.visitorprofiler.testkit.BenchmarkStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +18,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -52,6 +50,9 @@ public final class GatewayBenchmark {
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
           + " Chrome/131.0.0.0 Safari/537.36";
 
+  private static final int MAX_WARM_UP_ROUNDS = 12;
+  private static final Duration WARM_UP_ROUND = Duration.ofSeconds(10);
+
   private final long events;
   private final int batch;
   private final int connections;
@@ -67,9 +68,9 @@ public final class GatewayBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    long events = 600_000;
+    long events = 2_000_000;
     int batch = 20;
-    int connections = 16;
+    int connections = 64;
     int seconds = 20;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -107,7 +108,12 @@ public final class GatewayBenchmark {
 
     List<byte[]> bodies =
         new BatchGenerator(42)
-            .batches(2_000, batch).stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList();
+            .batches(2_000, batch).stream()
+                .map(
+                    b ->
+                        KeepAliveClient.post(
+                            endpoint, USER_AGENT, b.getBytes(StandardCharsets.UTF_8)))
+                .toList();
     long before = recordsOnTopics();
     warmUp(bodies);
     long afterWarmUp = recordsOnTopics();
@@ -159,104 +165,143 @@ public final class GatewayBenchmark {
       double p999,
       Map<Integer, Long> others) {}
 
-  private HttpRequest request(byte[] body) {
-    return HttpRequest.newBuilder(endpoint)
-        .header("Authorization", "Bearer demo-key")
-        .header("Content-Type", "application/json")
-        .header("User-Agent", USER_AGENT)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
-  }
-
-  private void warmUp(List<byte[]> bodies) throws Exception {
-    long target = Math.min(events / 5, 100_000);
-    Throughput warm = closedLoop(bodies, target);
-    System.out.printf(
-        "warm-up: %,d events at %,.0f events/s%n", warm.accepted, warm.eventsPerSecond);
-  }
-
-  private Throughput maxThroughput(List<byte[]> bodies) throws Exception {
-    return closedLoop(bodies, events);
-  }
-
-  /** Every connection posts as fast as the answers come until {@code total} events are sent. */
-  private Throughput closedLoop(List<byte[]> bodies, long total) throws Exception {
-    AtomicLong sent = new AtomicLong();
-    LongAdder accepted = new LongAdder();
-    Map<Integer, Long> others = new ConcurrentHashMap<>();
-    AtomicInteger next = new AtomicInteger();
-    CountDownLatch done = new CountDownLatch(connections);
-    long start = System.nanoTime();
-    for (int c = 0; c < connections; c++) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  while (sent.addAndGet(batch) <= total) {
-                    byte[] body = bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size()));
-                    HttpResponse<Void> response =
-                        http.send(request(body), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() == 202) {
-                      accepted.add(batch);
-                    } else {
-                      others.merge(response.statusCode(), 1L, Long::sum);
-                    }
-                  }
-                } catch (Exception e) {
-                  others.merge(-1, 1L, Long::sum);
-                } finally {
-                  done.countDown();
-                }
-              });
+  private void warmUp(List<byte[]> requests) throws Exception {
+    // Rounds of ten seconds until the rate settles: the JIT compiles the gateway, the producer and
+    // the broker for a minute or more on two busy cores, and a maximum measured while it still
+    // does is not the maximum.
+    double previous = 0;
+    for (int i = 1; i <= MAX_WARM_UP_ROUNDS; i++) {
+      Throughput warm = closedLoop(requests, Long.MAX_VALUE, WARM_UP_ROUND);
+      System.out.printf(
+          "warm-up round %d: %,d events at %,.0f events/s%n",
+          i, warm.accepted, warm.eventsPerSecond);
+      if (i >= 3 && Math.abs(warm.eventsPerSecond - previous) <= 0.03 * previous) {
+        return;
+      }
+      previous = warm.eventsPerSecond;
     }
-    done.await();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new Throughput(accepted.sum() / seconds, accepted.sum(), others);
   }
 
-  /** Requests at fixed times (open loop); latency counts from the scheduled time. */
-  private Latency halfRateLatency(List<byte[]> bodies, double eventsPerSecond) throws Exception {
+  private Throughput maxThroughput(List<byte[]> requests) throws Exception {
+    return closedLoop(requests, events, Duration.ofHours(1));
+  }
+
+  /**
+   * Every connection posts as fast as the answers come until {@code total} events are sent or
+   * {@code limit} has passed.
+   */
+  private Throughput closedLoop(List<byte[]> requests, long total, Duration limit)
+      throws Exception {
+    AtomicLong sent = new AtomicLong();
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    Answers answers =
+        onEveryConnection(
+            (client, answered) -> {
+              while (sent.addAndGet(batch) <= total && System.nanoTime() < deadline) {
+                int i = Math.floorMod(next.getAndIncrement(), requests.size());
+                answered.count(client.exchange(requests.get(i)));
+              }
+            });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Throughput(answers.accepted.sum() / seconds, answers.accepted.sum(), answers.others);
+  }
+
+  /**
+   * Requests due at fixed times (open loop), taken by the first free connection; latency counts
+   * from the due time, so time spent waiting for a connection is part of it.
+   */
+  private Latency halfRateLatency(List<byte[]> requests, double eventsPerSecond) throws Exception {
     double requestsPerSecond = eventsPerSecond / batch;
     int total = (int) (requestsPerSecond * latencySeconds);
     long intervalNanos = (long) (1e9 / requestsPerSecond);
     long[] latencies = new long[total];
     Arrays.fill(latencies, -1);
-    LongAdder accepted = new LongAdder();
-    Map<Integer, Long> others = new ConcurrentHashMap<>();
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    CountDownLatch done = new CountDownLatch(total);
+    BlockingQueue<Integer> due = new LinkedBlockingQueue<>();
     long start = System.nanoTime() + 50_000_000;
-    for (int i = 0; i < total; i++) {
-      long due = start + i * intervalNanos;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      }
-      int index = i;
-      byte[] body = bodies.get(i % bodies.size());
-      http.sendAsync(request(body), HttpResponse.BodyHandlers.discarding())
-          .whenComplete(
-              (response, error) -> {
-                if (error == null && response.statusCode() == 202) {
-                  accepted.add(batch);
-                  latencies[index] = System.nanoTime() - due;
-                } else {
-                  others.merge(error == null ? response.statusCode() : -1, 1L, Long::sum);
+    Thread scheduler =
+        Thread.ofPlatform()
+            .name("load-scheduler")
+            .start(
+                () -> {
+                  try {
+                    for (int i = 0; i < total; i++) {
+                      long wait = start + i * intervalNanos - System.nanoTime();
+                      if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                      }
+                      due.put(i);
+                    }
+                    for (int c = 0; c < connections; c++) {
+                      due.put(-1);
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    Answers answers =
+        onEveryConnection(
+            (client, answered) -> {
+              for (int i = due.take(); i >= 0; i = due.take()) {
+                if (answered.count(client.exchange(requests.get(i % requests.size())))) {
+                  latencies[i] = System.nanoTime() - (start + i * intervalNanos);
                 }
-                done.countDown();
-              });
-    }
-    done.await();
+              }
+            });
+    scheduler.join();
     double seconds = (System.nanoTime() - start) / 1e9;
     long[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
     return new Latency(
-        accepted.sum() / seconds,
-        accepted.sum(),
+        answers.accepted.sum() / seconds,
+        answers.accepted.sum(),
         percentile(ok, 0.50),
         percentile(ok, 0.99),
         percentile(ok, 0.999),
-        others);
+        answers.others);
+  }
+
+  /** What one phase's requests were answered: events accepted, other statuses (-1: I/O error). */
+  private final class Answers {
+    final LongAdder accepted = new LongAdder();
+    final Map<Integer, Long> others = new ConcurrentHashMap<>();
+
+    /** Counts one answer; true when it was 202. */
+    boolean count(int status) {
+      if (status == 202) {
+        accepted.add(batch);
+        return true;
+      }
+      others.merge(status, 1L, Long::sum);
+      return false;
+    }
+  }
+
+  private interface ConnectionLoop {
+    void run(KeepAliveClient client, Answers answers) throws Exception;
+  }
+
+  /** Runs {@code loop} on each of the connections, one platform thread each, until all end. */
+  private Answers onEveryConnection(ConnectionLoop loop) throws InterruptedException {
+    Answers answers = new Answers();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      threads.add(
+          Thread.ofPlatform()
+              .name("load-" + c)
+              .start(
+                  () -> {
+                    try (KeepAliveClient client = new KeepAliveClient(endpoint)) {
+                      loop.run(client, answers);
+                    } catch (Exception e) {
+                      answers.others.merge(-1, 1L, Long::sum);
+                    }
+                  }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    return answers;
   }
 
   private static double percentile(long[] sorted, double p) {
