@@ -10,6 +10,20 @@ public final class SampleRecords {
 
   private SampleRecords() {}
 
+  /** One record of each topic's types, for {@code visitorId}. */
+  public static List<org.apache.avro.specific.SpecificRecord> oneOfEach(String visitorId) {
+    return List.of(
+        pageView(visitorId),
+        cartUpdated(visitorId),
+        postChat(visitorId),
+        smallCarts(),
+        entered(visitorId),
+        invitation(visitorId),
+        deadLetter(),
+        erasure(visitorId),
+        profile(visitorId));
+  }
+
   public static EventContext context() {
     return EventContext.newBuilder()
         .setReceivedAt(T0.plusMillis(40))

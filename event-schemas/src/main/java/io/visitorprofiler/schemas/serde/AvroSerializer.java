@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -31,7 +30,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private SchemaRegistry registry;
   private boolean isKey;
   private boolean autoRegister = true;
-  private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+  private final Map<Schema, SpecificRecordWriter<T>> writers = new ConcurrentHashMap<>();
 
   /** For Kafka to instantiate; {@link #configure} builds the registry client. */
   public AvroSerializer() {}
@@ -70,13 +69,13 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       throw new SerializationException(
           "cannot write " + schema.getFullName() + " to " + topic + ": " + e.getMessage(), e);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     byte[] header = new byte[WireFormat.HEADER_SIZE];
     WireFormat.writeHeader(header, id);
     out.writeBytes(header);
     try {
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, encoder);
+      writers.computeIfAbsent(schema, SpecificRecordWriter::new).write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(

@@ -27,17 +27,7 @@ class AvroSerdeTest {
 
   @Test
   void everyTopicsRecordsRoundTripInTheWireFormat() {
-    List<SpecificRecord> samples =
-        List.of(
-            SampleRecords.pageView("v-1"),
-            SampleRecords.cartUpdated("v-1"),
-            SampleRecords.postChat("v-1"),
-            SampleRecords.smallCarts(),
-            SampleRecords.entered("v-1"),
-            SampleRecords.invitation("v-1"),
-            SampleRecords.deadLetter(),
-            SampleRecords.erasure("v-1"),
-            SampleRecords.profile("v-1"));
+    List<SpecificRecord> samples = SampleRecords.oneOfEach("v-1");
     for (SpecificRecord sample : samples) {
       String topic = "topic-of-" + sample.getSchema().getName();
       byte[] bytes = serializer().serialize(topic, sample);
