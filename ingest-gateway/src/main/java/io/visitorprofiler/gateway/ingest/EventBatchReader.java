@@ -25,7 +25,6 @@ import io.visitorprofiler.schemas.Purchase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -39,8 +38,6 @@ public final class EventBatchReader {
   static final int MAX_CHAT_TEXT = 8192;
   private static final int MAX_ITEMS = 100;
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-  private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
-  private static final Pattern TIMEZONE = Pattern.compile("[A-Za-z0-9_+\\-/]{1,64}");
 
   private final ObjectMapper json;
   private final int maxEvents;
@@ -120,12 +117,12 @@ public final class EventBatchReader {
     Long clientTime = f.timestamp("timestamp");
     Boolean optOut = f.bool("optOut");
     String timezone = f.text("timezone", 64);
-    if (timezone != null && !TIMEZONE.matcher(timezone).matches()) {
+    if (timezone != null && !Tokens.isTimeZone(timezone)) {
       f.problem("timezone", "must be an IANA time zone such as America/New_York");
       timezone = null;
     }
     String language = f.text("language", 35);
-    if (language != null && !LANGUAGE.matcher(language).matches()) {
+    if (language != null && !Tokens.isLanguageTag(language)) {
       f.problem("language", "must be a BCP 47 language tag such as en-US");
       language = null;
     }
@@ -145,7 +142,7 @@ public final class EventBatchReader {
     return new IncomingEvent(
         index,
         type,
-        eventId != null ? eventId : UUID.randomUUID().toString(),
+        eventId != null ? eventId : EventIds.next(System.currentTimeMillis()),
         visitorId,
         clientTime,
         payload,

@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads the fields of one JSON object and records a problem, named {@code where.field}, for each
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  * that all problems of an event are reported at once.
  */
 final class FieldReader {
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._:@-]+");
-
   private final JsonNode node;
   private final String where;
   private final List<ApiError.Problem> problems;
@@ -71,7 +68,7 @@ final class FieldReader {
   /** An identifier (visitor, event, chat id): letters, digits and {@code . _ : @ -}. */
   String identifier(String field, boolean required, int max) {
     String text = required ? requiredText(field, max) : text(field, max);
-    if (text != null && !IDENTIFIER.matcher(text).matches()) {
+    if (text != null && !Tokens.isIdentifier(text)) {
       problem(field, "may only contain letters, digits and . _ : @ -");
       return null;
     }
