@@ -144,6 +144,8 @@ public final class GatewayBenchmark {
         latency.p999,
         latency.others);
     System.out.printf(
+        "  slowest seconds of that phase (max latency): %s%n", latency.slowestSeconds);
+    System.out.printf(
         "  answered 202: %,d events; on the topics: %,d records; missing: %,d%n",
         acknowledged, recordsAtEnd - before, Math.max(0, acknowledged - (recordsAtEnd - before)));
     if (recordsAfterMax - afterWarmUp != max.accepted) {
@@ -163,7 +165,8 @@ public final class GatewayBenchmark {
       double p50,
       double p99,
       double p999,
-      Map<Integer, Long> others) {}
+      Map<Integer, Long> others,
+      String slowestSeconds) {}
 
   private void warmUp(List<byte[]> requests) throws Exception {
     // Rounds of ten seconds until the rate settles: the JIT compiles the gateway, the producer and
@@ -258,7 +261,23 @@ public final class GatewayBenchmark {
         percentile(ok, 0.50),
         percentile(ok, 0.99),
         percentile(ok, 0.999),
-        answers.others);
+        answers.others,
+        slowestSeconds(latencies, intervalNanos));
+  }
+
+  /** The three seconds of the phase with the highest latency, to tell a stall from a spread. */
+  private static String slowestSeconds(long[] latencies, long intervalNanos) {
+    Map<Long, Long> maxBySecond = new HashMap<>();
+    for (int i = 0; i < latencies.length; i++) {
+      if (latencies[i] >= 0) {
+        maxBySecond.merge(i * intervalNanos / 1_000_000_000L, latencies[i], Math::max);
+      }
+    }
+    return maxBySecond.entrySet().stream()
+        .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+        .limit(3)
+        .map(e -> String.format("s%d %.0f ms", e.getKey(), e.getValue() / 1e6))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** What one phase's requests were answered: events accepted, other statuses (-1: I/O error). */
