@@ -16,6 +16,7 @@ public final class SegmentRule {
   private final long reads;
   private final List<TimeThreshold> thresholds;
   private final List<RuleGuard> guards;
+  private final RuleGuard[] guardArray; // walked on every evaluation of every rule
   private final boolean guardsDecide;
 
   SegmentRule(
@@ -30,6 +31,7 @@ public final class SegmentRule {
     this.reads = reads;
     this.thresholds = List.copyOf(thresholds);
     this.guards = List.copyOf(guards);
+    this.guardArray = guards.toArray(RuleGuard[]::new);
     this.guardsDecide = guardsDecide;
   }
 
@@ -48,7 +50,7 @@ public final class SegmentRule {
 
   /** Whether every guard holds on the fields of the profile view: if not, the rule cannot match. */
   public boolean guardsHold(FieldValues visitor) {
-    for (RuleGuard guard : guards) {
+    for (RuleGuard guard : guardArray) {
       if (!guard.holds(visitor)) {
         return false;
       }

@@ -202,13 +202,13 @@ public final class SegmentEvaluator {
           continue;
         }
         // Integer seconds: ">= t" turns at base + t s, "> t" at base + (t + 1) s.
-        for (long candidate :
-            new long[] {
-              base + threshold.seconds() * 1000, base + (threshold.seconds() + 1) * 1000
-            }) {
-          if (!freezesOffline || candidate <= offlineAt) {
-            next = earliest(next, candidate, now);
-          }
+        long atLeast = base + threshold.seconds() * 1000;
+        long over = atLeast + 1000;
+        if (!freezesOffline || atLeast <= offlineAt) {
+          next = earliest(next, atLeast, now);
+        }
+        if (!freezesOffline || over <= offlineAt) {
+          next = earliest(next, over, now);
         }
       }
     }

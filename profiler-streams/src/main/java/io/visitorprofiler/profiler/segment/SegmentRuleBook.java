@@ -4,6 +4,7 @@ import io.visitorprofiler.profiler.rules.SegmentRule;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -68,11 +69,14 @@ public final class SegmentRuleBook {
             }
             timeDependent.put(site, list.stream().filter(SegmentRule::timeDependent).toList());
           });
+      // Looked up per membership on every evaluation: hash maps, which compare hashes before
+      // keys, not Map.copyOf's probing table, which compares every probed id (5 % of the samples
+      // at 1,000 rules).
       return new Snapshot(
           version,
           Map.copyOf(frozen),
-          Map.copyOf(rules),
-          Map.copyOf(positions),
+          Collections.unmodifiableMap(new HashMap<>(rules)),
+          Collections.unmodifiableMap(positions),
           Map.copyOf(timeDependent),
           Map.copyOf(lastSaved));
     }

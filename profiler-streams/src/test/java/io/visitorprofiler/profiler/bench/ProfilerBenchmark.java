@@ -309,18 +309,19 @@ public final class ProfilerBenchmark {
         rate,
         evaluations / events,
         meters.find("profiler.transitions").counters().stream().mapToDouble(c -> c.count()).sum());
+    int stored = visitors; // the latency phases add visitors of their own
     if (measureLatency) {
       // The same paced load twice: the first 20 s let the JIT compile the paced path (on two
       // cores it was still taking a quarter of the machine), the second is measured.
       int next = latency(rate / 2, visitors, "latency   warm-up");
-      latency(rate / 2, next, "latency  ");
+      stored = latency(rate / 2, next, "latency  ");
     }
     streams.close(Duration.ofSeconds(60));
     long bytes = storeBytes(stateDir, ProfilerTopology.PROFILES_STORE);
     long allBytes = storeBytes(stateDir, "");
     System.out.printf(
         "state     %10s: profiles store %,d bytes on disk = %.0f bytes per visitor (all stores %.0f)%n",
-        run, bytes, (double) bytes / visitors, (double) allBytes / visitors);
+        run, bytes, (double) bytes / stored, (double) allBytes / stored);
     return rate;
   }
 
