@@ -8,6 +8,9 @@ import io.visitorprofiler.testkit.BenchmarkStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +40,18 @@ import org.apache.kafka.tools.ProducerPerformance;
 /**
  * The gateway's load harness: realistic tracker batches posted over keep-alive connections to a
  * gateway in this JVM, a real KRaft broker in this JVM and Apicurio beside it, all on the same
- * cores. In the same run Kafka's own ProducerPerformance writes the same number of records of the
- * same average size with the gateway's producer settings: the baseline. Then the gateway at half of
- * its measured maximum, open loop (latency from each request's scheduled time, so a stall is not
- * hidden), and finally the count of records on the topics against the events answered 202.
+ * cores: warm-up rounds, the maximum (closed loop), the gateway at half of it (open loop, latency
+ * from each request's scheduled time, so a stall is not hidden), the count of records on the topics
+ * against the events answered 202, and last, in the same run, Kafka's own ProducerPerformance with
+ * the same number of records of the same average size and the gateway's producer settings: the
+ * baseline.
  *
  * <p>{@code ./vp bench gateway [--events N] [--batch N] [--connections N] [--seconds N]}
  */
 public final class GatewayBenchmark {
+  private static final Pattern PRODUCE_LATENCY =
+      Pattern.compile(
+          "vp_gateway_produce_latency_seconds\\{[^}]*quantile=\"([\\d.]+)\"[^}]*} ([\\d.eE+-]+)");
   private static final Pattern RECORDS_PER_SEC = Pattern.compile("([\\d.]+) records/sec");
   private static final String USER_AGENT =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
@@ -119,10 +126,12 @@ public final class GatewayBenchmark {
     long afterWarmUp = recordsOnTopics();
     Throughput max = maxThroughput(bodies);
     long recordsAfterMax = recordsOnTopics();
-    double recordSize = averageRecordSize();
-    double baseline = producerPerformance(max.accepted, (int) Math.round(recordSize));
+    // Latency right after the maximum, the baseline last: the first seconds after the baseline's
+    // two million records were the slowest of a latency phase that followed it (100-150 ms).
     Latency latency = halfRateLatency(bodies, max.eventsPerSecond / 2);
     long recordsAtEnd = recordsOnTopics();
+    double recordSize = averageRecordSize();
+    double baseline = producerPerformance(max.accepted, (int) Math.round(recordSize));
     long acknowledged = max.accepted + latency.accepted + (afterWarmUp - before);
 
     System.out.println();
@@ -145,6 +154,10 @@ public final class GatewayBenchmark {
         latency.others);
     System.out.printf(
         "  slowest seconds of that phase (max latency): %s%n", latency.slowestSeconds);
+    System.out.printf(
+        "  of which waiting for Kafka's acknowledgement (the gateway's produce latency, last two"
+            + " minutes): %s%n",
+        produceLatency());
     System.out.printf(
         "  answered 202: %,d events; on the topics: %,d records; missing: %,d%n",
         acknowledged, recordsAtEnd - before, Math.max(0, acknowledged - (recordsAtEnd - before)));
@@ -263,6 +276,26 @@ public final class GatewayBenchmark {
         percentile(ok, 0.999),
         answers.others,
         slowestSeconds(latencies, intervalNanos));
+  }
+
+  /** The quantiles of {@code vp.gateway.produce.latency} from the gateway's own /metrics. */
+  private String produceLatency() {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher m = PRODUCE_LATENCY.matcher(metrics);
+      List<String> quantiles = new ArrayList<>();
+      while (m.find()) {
+        quantiles.add(
+            String.format("p%s %.1f ms", m.group(1), Double.parseDouble(m.group(2)) * 1000));
+      }
+      return quantiles.isEmpty() ? "not published" : String.join(", ", quantiles);
+    } catch (Exception e) {
+      return "unavailable (" + e.getMessage() + ")";
+    }
   }
 
   /** The three seconds of the phase with the highest latency, to tell a stall from a spread. */
