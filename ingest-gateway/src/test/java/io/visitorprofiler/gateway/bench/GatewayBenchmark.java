@@ -236,6 +236,7 @@ public final class GatewayBenchmark {
     Arrays.fill(latencies, -1);
     BlockingQueue<Integer> due = new LinkedBlockingQueue<>();
     long start = System.nanoTime() + 50_000_000;
+    StolenCpu stolen = StolenCpu.from(start);
     Thread scheduler =
         Thread.ofPlatform()
             .name("load-scheduler")
@@ -266,6 +267,9 @@ public final class GatewayBenchmark {
               }
             });
     scheduler.join();
+    if (stolen != null) {
+      stolen.close();
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     long[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
     return new Latency(
@@ -275,7 +279,7 @@ public final class GatewayBenchmark {
         percentile(ok, 0.99),
         percentile(ok, 0.999),
         answers.others,
-        slowestSeconds(latencies, intervalNanos));
+        slowestSeconds(latencies, intervalNanos, stolen));
   }
 
   /** The quantiles of {@code vp.gateway.produce.latency} from the gateway's own /metrics. */
@@ -298,19 +302,44 @@ public final class GatewayBenchmark {
     }
   }
 
-  /** The three seconds of the phase with the highest latency, to tell a stall from a spread. */
-  private static String slowestSeconds(long[] latencies, long intervalNanos) {
+  /**
+   * The three seconds of the phase with the highest latency, to tell a stall from a spread, each
+   * with the CPU the hypervisor took in it; and the p99 of the seconds it took (almost) nothing in.
+   */
+  private static String slowestSeconds(long[] latencies, long intervalNanos, StolenCpu stolen) {
     Map<Long, Long> maxBySecond = new HashMap<>();
+    List<Long> calm = new ArrayList<>();
     for (int i = 0; i < latencies.length; i++) {
       if (latencies[i] >= 0) {
-        maxBySecond.merge(i * intervalNanos / 1_000_000_000L, latencies[i], Math::max);
+        long second = i * intervalNanos / 1_000_000_000L;
+        maxBySecond.merge(second, latencies[i], Math::max);
+        if (stolen != null && stolen.inSecond(second) < 20) {
+          calm.add(latencies[i]);
+        }
       }
     }
-    return maxBySecond.entrySet().stream()
-        .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
-        .limit(3)
-        .map(e -> String.format("s%d %.0f ms", e.getKey(), e.getValue() / 1e6))
-        .collect(java.util.stream.Collectors.joining(", "));
+    String slowest =
+        maxBySecond.entrySet().stream()
+            .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+            .limit(3)
+            .map(
+                e ->
+                    String.format(
+                        "s%d %.0f ms%s",
+                        e.getKey(),
+                        e.getValue() / 1e6,
+                        stolen == null
+                            ? ""
+                            : String.format(" (%.0f ms stolen)", stolen.inSecond(e.getKey()))))
+            .collect(java.util.stream.Collectors.joining(", "));
+    if (stolen == null) {
+      return slowest;
+    }
+    long[] sorted = calm.stream().mapToLong(Long::longValue).sorted().toArray();
+    return String.format(
+        "%s; CPU stolen by the hypervisor in the phase: %.0f ms; p99 of the seconds with less than"
+            + " 20 ms stolen: %.1f ms",
+        slowest, stolen.total(), percentile(sorted, 0.99));
   }
 
   /** What one phase's requests were answered: events accepted, other statuses (-1: I/O error). */
