@@ -5,6 +5,7 @@ import io.visitorprofiler.gateway.Main;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.BenchmarkStack;
+import io.visitorprofiler.testkit.StolenCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -22,6 +22,7 @@ import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.ApicurioRegistryProcess;
 import io.visitorprofiler.testkit.KafkaClusterExtension;
 import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import io.visitorprofiler.testkit.StolenCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -382,6 +383,7 @@ public final class ProfilerBenchmark {
     }
     // Produced as the gateway produces (5 ms linger): one request per event would make the broker
     // answer ten thousand produce requests a second on the cores the topology is measured on.
+    StolenCpu stolen = StolenCpu.from(System.nanoTime());
     try (KafkaProducer<String, SpecificRecord> producer = producer(5)) {
       long start = System.nanoTime();
       long interval = (long) (1e9 / rate);
@@ -421,6 +423,9 @@ public final class ProfilerBenchmark {
     }
     done.set(true);
     reader.join();
+    if (stolen != null) {
+      stolen.close();
+    }
     List<Long> sorted = new ArrayList<>(latencies);
     sorted.sort(Long::compare);
     System.out.printf(
@@ -433,6 +438,11 @@ public final class ProfilerBenchmark {
         percentile(sorted, 0.50),
         percentile(sorted, 0.99),
         percentile(sorted, 0.999));
+    if (stolen != null) {
+      System.out.printf(
+          "%s CPU stolen by the hypervisor meanwhile: %.0f ms, at most %.0f ms in one second%n",
+          label, stolen.total(), stolen.worstSecond());
+    }
     return v;
   }
 

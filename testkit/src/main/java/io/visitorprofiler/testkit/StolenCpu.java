@@ -1,4 +1,4 @@
-package io.visitorprofiler.gateway.bench;
+package io.visitorprofiler.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,9 +9,10 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * CPU time the hypervisor took from this virtual machine ("steal" in {@code /proc/stat}), per
  * second of a phase. On the 2-core machine the benchmarks run on, steal comes in bursts of 100-300
- * ms about every 30 seconds; a latency phase's slowest seconds are read beside them.
+ * ms about every 30 seconds; a latency phase's slowest seconds are read beside them. Used by the
+ * benchmarks.
  */
-final class StolenCpu implements AutoCloseable {
+public final class StolenCpu implements AutoCloseable {
   private static final Path STAT = Path.of("/proc/stat");
   private static final double MILLIS_PER_TICK = 10; // USER_HZ is 100 on Linux
 
@@ -26,7 +27,7 @@ final class StolenCpu implements AutoCloseable {
   }
 
   /** Samples from {@code startNanos} (a {@link System#nanoTime()}) on, or null off Linux. */
-  static StolenCpu from(long startNanos) {
+  public static StolenCpu from(long startNanos) {
     return Files.isReadable(STAT) && read() >= 0 ? new StolenCpu(startNanos) : null;
   }
 
@@ -48,12 +49,18 @@ final class StolenCpu implements AutoCloseable {
   }
 
   /** Stolen milliseconds in second {@code second} of the phase. */
-  double inSecond(long second) {
+  public double inSecond(long second) {
     return millisBySecond.getOrDefault(second, 0.0);
   }
 
-  double total() {
+  /** Stolen milliseconds since the start. */
+  public double total() {
     return millisBySecond.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  /** The most milliseconds stolen in any one second since the start. */
+  public double worstSecond() {
+    return millisBySecond.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
   }
 
   /** The aggregate steal ticks of all CPUs, or -1 when they cannot be read. */
