@@ -9,30 +9,12 @@ final class Tokens {
 
   /** Letters, digits and {@code . _ : @ -}; at least one. */
   static boolean isIdentifier(String text) {
-    if (text.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!(isAsciiLetterOrDigit(c) || c == '.' || c == '_' || c == ':' || c == '@' || c == '-')) {
-        return false;
-      }
-    }
-    return true;
+    return !text.isEmpty() && onlyLettersDigitsAnd(text, "._:@-");
   }
 
   /** An IANA time zone name's characters: letters, digits and {@code _ + - /}; 1 to 64 of them. */
   static boolean isTimeZone(String text) {
-    if (text.isEmpty() || text.length() > 64) {
-      return false;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!(isAsciiLetterOrDigit(c) || c == '_' || c == '+' || c == '-' || c == '/')) {
-        return false;
-      }
-    }
-    return true;
+    return !text.isEmpty() && text.length() <= 64 && onlyLettersDigitsAnd(text, "_+-/");
   }
 
   /**
@@ -55,6 +37,16 @@ final class Tokens {
         i++;
       }
       if (i == start || i - start > 8) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean onlyLettersDigitsAnd(String text, String punctuation) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!isAsciiLetterOrDigit(c) && punctuation.indexOf(c) < 0) {
         return false;
       }
     }

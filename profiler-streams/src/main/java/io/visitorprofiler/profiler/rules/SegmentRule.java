@@ -15,8 +15,7 @@ public final class SegmentRule {
   private final CelRuntime.Program program;
   private final long reads;
   private final List<TimeThreshold> thresholds;
-  private final List<RuleGuard> guards;
-  private final RuleGuard[] guardArray; // walked on every evaluation of every rule
+  private final RuleGuard[] guards; // an array: walked on every evaluation of every rule
   private final boolean guardsDecide;
 
   SegmentRule(
@@ -30,14 +29,13 @@ public final class SegmentRule {
     this.program = program;
     this.reads = reads;
     this.thresholds = List.copyOf(thresholds);
-    this.guards = List.copyOf(guards);
-    this.guardArray = guards.toArray(RuleGuard[]::new);
+    this.guards = guards.toArray(RuleGuard[]::new);
     this.guardsDecide = guardsDecide;
   }
 
   /** Necessary conditions that are cheaper to test than the rule (none when it has none). */
   public List<RuleGuard> guards() {
-    return guards;
+    return List.of(guards);
   }
 
   /**
@@ -50,7 +48,7 @@ public final class SegmentRule {
 
   /** Whether every guard holds on the fields of the profile view: if not, the rule cannot match. */
   public boolean guardsHold(FieldValues visitor) {
-    for (RuleGuard guard : guardArray) {
+    for (RuleGuard guard : guards) {
       if (!guard.holds(visitor)) {
         return false;
       }

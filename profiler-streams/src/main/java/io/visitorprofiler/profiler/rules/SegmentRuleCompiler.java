@@ -17,6 +17,7 @@ import dev.cel.runtime.CelRuntimeFactory;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,7 +29,17 @@ import java.util.Set;
 public final class SegmentRuleCompiler {
   private static final Set<String> COMPARISONS =
       Set.of("_<_", "_<=_", "_>_", "_>=_", "_==_", "_!=_");
-  private static final Set<String> ORDERINGS = Set.of("_<_", "_<=_", "_>_", "_>=_");
+  private static final Map<String, RuleGuard.Test> TEXT_TESTS =
+      Map.of(
+          "startsWith", RuleGuard.Test.STARTS_WITH,
+          "endsWith", RuleGuard.Test.ENDS_WITH,
+          "contains", RuleGuard.Test.CONTAINS);
+  private static final Map<String, RuleGuard.Test> ORDERINGS =
+      Map.of(
+          "_<_", RuleGuard.Test.LESS,
+          "_<=_", RuleGuard.Test.LESS_OR_EQUAL,
+          "_>_", RuleGuard.Test.GREATER,
+          "_>=_", RuleGuard.Test.GREATER_OR_EQUAL);
   private static final String VARIABLE = "visitor";
 
   private final CelCompiler compiler;
@@ -190,13 +201,7 @@ public final class SegmentRuleCompiler {
       }
       return Optional.empty();
     }
-    RuleGuard.Test text =
-        switch (function) {
-          case "startsWith" -> RuleGuard.Test.STARTS_WITH;
-          case "endsWith" -> RuleGuard.Test.ENDS_WITH;
-          case "contains" -> RuleGuard.Test.CONTAINS;
-          default -> null;
-        };
+    RuleGuard.Test text = TEXT_TESTS.get(function);
     if (text != null && expr.call().target().isPresent() && args.size() == 1) {
       Optional<ProfileField> field =
           field(expr.call().target().get()).filter(f -> f.type() == SimpleType.STRING);
@@ -206,9 +211,10 @@ public final class SegmentRuleCompiler {
       }
       return Optional.empty();
     }
-    if (ORDERINGS.contains(function) && args.size() == 2) {
-      return comparison(args.get(0), function, args.get(1))
-          .or(() -> comparison(args.get(1), mirrored(function), args.get(0)));
+    RuleGuard.Test ordering = ORDERINGS.get(function);
+    if (ordering != null && args.size() == 2) {
+      return comparison(args.get(0), ordering, args.get(1))
+          .or(() -> comparison(args.get(1), mirrored(ordering), args.get(0)));
     }
     return Optional.empty();
   }
@@ -224,7 +230,7 @@ public final class SegmentRuleCompiler {
 
   /** {@code field <op> number}, for a number field. */
   private static Optional<RuleGuard> comparison(
-      CelExpr fieldSide, String function, CelExpr constantSide) {
+      CelExpr fieldSide, RuleGuard.Test test, CelExpr constantSide) {
     Optional<ProfileField> field =
         field(fieldSide).filter(f -> f.type() == SimpleType.INT || f.type() == SimpleType.DOUBLE);
     if (field.isEmpty() || constantSide.getKind() != CelExpr.ExprKind.Kind.CONSTANT) {
@@ -240,23 +246,16 @@ public final class SegmentRuleCompiler {
     if (bound == null) {
       return Optional.empty();
     }
-    RuleGuard.Test test =
-        switch (function) {
-          case "_<_" -> RuleGuard.Test.LESS;
-          case "_<=_" -> RuleGuard.Test.LESS_OR_EQUAL;
-          case "_>_" -> RuleGuard.Test.GREATER;
-          default -> RuleGuard.Test.GREATER_OR_EQUAL;
-        };
     return Optional.of(new RuleGuard(field.get(), test, bound));
   }
 
   /** {@code a < b} is {@code b > a}. */
-  private static String mirrored(String comparison) {
+  private static RuleGuard.Test mirrored(RuleGuard.Test comparison) {
     return switch (comparison) {
-      case "_<_" -> "_>_";
-      case "_<=_" -> "_>=_";
-      case "_>_" -> "_<_";
-      default -> "_<=_";
+      case LESS -> RuleGuard.Test.GREATER;
+      case LESS_OR_EQUAL -> RuleGuard.Test.GREATER_OR_EQUAL;
+      case GREATER -> RuleGuard.Test.LESS;
+      default -> RuleGuard.Test.LESS_OR_EQUAL;
     };
   }
 
