@@ -1,5 +1,7 @@
 package io.visitorprofiler.profiler.profile;
 
+import io.visitorprofiler.profiler.rules.FieldValues;
+import io.visitorprofiler.profiler.rules.ProfileField;
 import io.visitorprofiler.schemas.CartItem;
 import io.visitorprofiler.schemas.Geo;
 import io.visitorprofiler.schemas.TrafficSource;
@@ -14,106 +16,122 @@ import java.util.Map;
 /**
  * The profile as segment rules see it at a given moment: nested maps shaped like {@link
  * io.visitorprofiler.profiler.rules.VisitorCelTypes}, strings never null (empty when unknown),
- * integers as {@code Long}, and time-dependent fields computed for that moment.
+ * integers as {@code Long}, and time-dependent fields computed for that moment. Every value comes
+ * from {@link #field}, whether a guard asks for one field or CEL reads the whole view.
  */
 public final class ProfileView {
   private ProfileView() {}
 
+  /** The whole view, as CEL reads it. */
   public static Map<String, Object> of(VisitorProfile p, long nowMillis, ProfileSettings settings) {
-    long lastSeen = p.getLastSeen().toEpochMilli();
-    boolean online = nowMillis - lastSeen < settings.onlineWindow().toMillis();
-    // Time on site and on page grow while the visitor is online and freeze when they leave.
-    long activeUntil = Math.min(nowMillis, lastSeen + settings.onlineWindow().toMillis());
-
     Map<String, Object> visitor = new HashMap<>(24);
-    visitor.put("visits", (long) p.getVisits());
-    visitor.put("pageViews", (long) p.getPageViews());
-    visitor.put("chats", (long) p.getChats());
-    visitor.put("online", online);
-    visitor.put("firstSeen", p.getFirstSeen().getEpochSecond());
-    visitor.put("lastSeen", p.getLastSeen().getEpochSecond());
-
-    var visit = p.getVisit();
-    Map<String, Object> v = new HashMap<>(12);
-    v.put("landingUrl", text(visit.getLandingUrl()));
-    v.put("currentUrl", text(visit.getCurrentUrl()));
-    v.put("currentPath", pathOf(visit.getCurrentUrl()));
-    v.put("chatRequestUrl", text(visit.getChatRequestUrl()));
-    v.put("pageViews", (long) visit.getPageViews());
-    v.put("secondsOnSite", seconds(visit.getStartedAt().toEpochMilli(), activeUntil));
-    Instant pageSince = visit.getCurrentPageSince();
-    v.put("secondsOnPage", pageSince == null ? 0L : seconds(pageSince.toEpochMilli(), activeUntil));
-    visitor.put("visit", v);
-
-    Geo geo = p.getGeo();
-    visitor.put(
-        "geo",
-        Map.of(
-            "country", text(geo.getCountry()),
-            "region", text(geo.getRegion()),
-            "city", text(geo.getCity()),
-            "timezone", text(geo.getTimezone()),
-            "language", text(geo.getLanguage())));
-
-    TrafficSource source = p.getSource();
-    Map<String, Object> s = new HashMap<>(10);
-    s.put("referrerUrl", text(source.getReferrerUrl()));
-    s.put("referrerDomain", text(source.getReferrerDomain()));
-    s.put("referrerClass", source.getReferrerClass().name().toLowerCase(Locale.ROOT));
-    // Lower case like the referrer class: the gateway says "Google", conditions say 'google'.
-    s.put("searchEngine", text(source.getSearchEngine()).toLowerCase(Locale.ROOT));
-    s.put("searchKeywords", text(source.getSearchKeywords()));
-    var campaign = source.getCampaign();
-    s.put("campaign", campaign == null ? "" : text(campaign.getName()));
-    s.put("utm", utm(campaign));
-    visitor.put("source", s);
-
-    visitor.put("preChat", p.getPreChat());
-    visitor.put("postChat", p.getPostChat());
-    visitor.put("offlineMessage", p.getOfflineMessage());
-    visitor.put("customVariables", p.getCustomVariables());
-
-    var identity = p.getIdentity();
-    visitor.put(
-        "identity",
-        Map.of(
-            "name", text(identity.getName()),
-            "email", text(identity.getEmail()),
-            "customerId", text(identity.getCustomerId())));
-
-    var cart = p.getCart();
-    long itemCount = 0;
-    List<String> skus = new ArrayList<>(cart.getItems().size());
-    for (CartItem item : cart.getItems()) {
-      itemCount += item.getQuantity();
-      skus.add(item.getSku());
+    for (ProfileField field : ProfileField.values()) {
+      Object value = field(field, p, nowMillis, settings);
+      if (field.group().isEmpty()) {
+        visitor.put(field.fieldName(), value);
+      } else {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> group =
+            (Map<String, Object>)
+                visitor.computeIfAbsent(field.group().get(), g -> new HashMap<>(12));
+        group.put(field.fieldName(), value);
+      }
     }
-    Instant cartUpdated = cart.getUpdatedAt();
-    Map<String, Object> c = new HashMap<>(8);
-    c.put("itemCount", itemCount);
-    c.put("value", cart.getValue());
-    c.put("currency", text(cart.getCurrency()));
-    c.put("skus", skus);
-    c.put(
-        "idleSeconds",
-        itemCount == 0 || cartUpdated == null
-            ? 0L
-            : seconds(cartUpdated.toEpochMilli(), nowMillis));
-    visitor.put("cart", c);
-
-    var purchases = p.getPurchases();
-    visitor.put(
-        "purchases",
-        Map.of("count", (long) purchases.getCount(), "totalValue", purchases.getTotalValue()));
-
-    var device = p.getDevice();
-    visitor.put(
-        "device",
-        Map.of(
-            "type", text(device.getType()),
-            "os", text(device.getOs()),
-            "browser", text(device.getBrowser())));
     return visitor;
+  }
+
+  /** The view's fields, each computed when first asked for; the whole view only if CEL needs it. */
+  public static FieldValues fields(VisitorProfile p, long nowMillis, ProfileSettings settings) {
+    return new FieldValues(
+        field -> field(field, p, nowMillis, settings), () -> of(p, nowMillis, settings));
+  }
+
+  /** One field of the view. */
+  public static Object field(
+      ProfileField field, VisitorProfile p, long nowMillis, ProfileSettings settings) {
+    var visit = p.getVisit();
+    Geo geo = p.getGeo();
+    TrafficSource source = p.getSource();
+    var identity = p.getIdentity();
+    var cart = p.getCart();
+    var device = p.getDevice();
+    return switch (field) {
+      case VISITS -> (long) p.getVisits();
+      case PAGE_VIEWS -> (long) p.getPageViews();
+      case CHATS -> (long) p.getChats();
+      case ONLINE ->
+          nowMillis - p.getLastSeen().toEpochMilli() < settings.onlineWindow().toMillis();
+      case FIRST_SEEN -> p.getFirstSeen().getEpochSecond();
+      case LAST_SEEN -> p.getLastSeen().getEpochSecond();
+      case VISIT_LANDING_URL -> text(visit.getLandingUrl());
+      case VISIT_CURRENT_URL -> text(visit.getCurrentUrl());
+      case VISIT_CURRENT_PATH -> pathOf(visit.getCurrentUrl());
+      case VISIT_CHAT_REQUEST_URL -> text(visit.getChatRequestUrl());
+      case VISIT_PAGE_VIEWS -> (long) visit.getPageViews();
+      case VISIT_SECONDS_ON_SITE ->
+          seconds(visit.getStartedAt().toEpochMilli(), activeUntil(p, nowMillis, settings));
+      case VISIT_SECONDS_ON_PAGE -> {
+        Instant pageSince = visit.getCurrentPageSince();
+        yield pageSince == null
+            ? 0L
+            : seconds(pageSince.toEpochMilli(), activeUntil(p, nowMillis, settings));
+      }
+      case GEO_COUNTRY -> text(geo.getCountry());
+      case GEO_REGION -> text(geo.getRegion());
+      case GEO_CITY -> text(geo.getCity());
+      case GEO_TIMEZONE -> text(geo.getTimezone());
+      case GEO_LANGUAGE -> text(geo.getLanguage());
+      case SOURCE_REFERRER_URL -> text(source.getReferrerUrl());
+      case SOURCE_REFERRER_DOMAIN -> text(source.getReferrerDomain());
+      case SOURCE_REFERRER_CLASS -> source.getReferrerClass().name().toLowerCase(Locale.ROOT);
+      // Lower case like the referrer class: the gateway says "Google", conditions say 'google'.
+      case SOURCE_SEARCH_ENGINE -> text(source.getSearchEngine()).toLowerCase(Locale.ROOT);
+      case SOURCE_SEARCH_KEYWORDS -> text(source.getSearchKeywords());
+      case SOURCE_CAMPAIGN ->
+          source.getCampaign() == null ? "" : text(source.getCampaign().getName());
+      case SOURCE_UTM -> utm(source.getCampaign());
+      case PRE_CHAT -> p.getPreChat();
+      case POST_CHAT -> p.getPostChat();
+      case OFFLINE_MESSAGE -> p.getOfflineMessage();
+      case CUSTOM_VARIABLES -> p.getCustomVariables();
+      case IDENTITY_NAME -> text(identity.getName());
+      case IDENTITY_EMAIL -> text(identity.getEmail());
+      case IDENTITY_CUSTOMER_ID -> text(identity.getCustomerId());
+      case CART_ITEM_COUNT -> itemCount(cart.getItems());
+      case CART_VALUE -> cart.getValue();
+      case CART_CURRENCY -> text(cart.getCurrency());
+      case CART_SKUS -> {
+        List<String> skus = new ArrayList<>(cart.getItems().size());
+        for (CartItem item : cart.getItems()) {
+          skus.add(item.getSku());
+        }
+        yield skus;
+      }
+      case CART_IDLE_SECONDS -> {
+        Instant cartUpdated = cart.getUpdatedAt();
+        yield itemCount(cart.getItems()) == 0 || cartUpdated == null
+            ? 0L
+            : seconds(cartUpdated.toEpochMilli(), nowMillis);
+      }
+      case PURCHASES_COUNT -> (long) p.getPurchases().getCount();
+      case PURCHASES_TOTAL_VALUE -> p.getPurchases().getTotalValue();
+      case DEVICE_TYPE -> text(device.getType());
+      case DEVICE_OS -> text(device.getOs());
+      case DEVICE_BROWSER -> text(device.getBrowser());
+    };
+  }
+
+  /** Time on site and on page grow while the visitor is online and freeze when they leave. */
+  private static long activeUntil(VisitorProfile p, long nowMillis, ProfileSettings settings) {
+    return Math.min(nowMillis, p.getLastSeen().toEpochMilli() + settings.onlineWindow().toMillis());
+  }
+
+  private static long itemCount(List<CartItem> items) {
+    long count = 0;
+    for (CartItem item : items) {
+      count += item.getQuantity();
+    }
+    return count;
   }
 
   /** The path of a URL without query or fragment: {@code https://a.b/c/d?x} gives {@code /c/d}. */

@@ -68,6 +68,8 @@ public enum ProfileField {
   private final String path;
   private final CelType type;
   private final boolean timeDependent;
+  private final String group; // null for a top-level field
+  private final String fieldName;
 
   ProfileField(String path, CelType type) {
     this(path, type, false);
@@ -77,6 +79,9 @@ public enum ProfileField {
     this.path = path;
     this.type = type;
     this.timeDependent = timeDependent;
+    int dot = path.indexOf('.');
+    this.group = dot < 0 ? null : path.substring(0, dot);
+    this.fieldName = dot < 0 ? path : path.substring(dot + 1);
   }
 
   /** The path under {@code visitor}, such as {@code cart.value}. */
@@ -95,14 +100,12 @@ public enum ProfileField {
 
   /** The group (nested object) of the field, or empty for a top-level field. */
   public Optional<String> group() {
-    int dot = path.indexOf('.');
-    return dot < 0 ? Optional.empty() : Optional.of(path.substring(0, dot));
+    return Optional.ofNullable(group);
   }
 
   /** The field's own name within its group. */
   public String fieldName() {
-    int dot = path.indexOf('.');
-    return dot < 0 ? path : path.substring(dot + 1);
+    return fieldName;
   }
 
   public long bit() {

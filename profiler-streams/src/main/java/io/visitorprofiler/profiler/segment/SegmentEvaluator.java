@@ -86,7 +86,6 @@ public final class SegmentEvaluator {
       }
     }
     List<Membership> kept = new ArrayList<>();
-    Map<String, Object> view = null;
     FieldValues fields = null;
     long nowMillis = now.toEpochMilli();
     Instant checkedAt = profile.getRulesCheckedAt();
@@ -108,14 +107,13 @@ public final class SegmentEvaluator {
         }
         continue;
       }
-      if (view == null) {
-        view = ProfileView.of(profile, nowMillis, settings);
-        fields = new FieldValues(view);
+      if (fields == null) {
+        fields = ProfileView.fields(profile, nowMillis, settings);
       }
       // A guard that fails means no match (a member leaves, a non-member stays out); when the
       // guards are the whole condition and hold, they are the match. CEL runs for the rest.
       boolean matches =
-          rule.guardsHold(fields) && (rule.guardsDecide() || matches(rule, view, profile));
+          rule.guardsHold(fields) && (rule.guardsDecide() || matches(rule, fields.view(), profile));
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
         transitions.add(SegmentTransition.of(rule, Transition.ENTERED));

@@ -2,6 +2,7 @@ package io.visitorprofiler.profiler.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The topology's own meters (Kafka Streams' metrics are bound separately). */
@@ -16,6 +17,9 @@ public final class ProfilerMetrics {
   final Counter definitionReevaluations;
   final AtomicLong timerBacklog = new AtomicLong();
 
+  /** Wall-clock punctuations: due timers and re-evaluations after a definition change. */
+  final Timer punctuations;
+
   public ProfilerMetrics(MeterRegistry registry) {
     this.registry = registry;
     clickstreamEvents = registry.counter("profiler.events", "topic", "clickstream");
@@ -26,6 +30,7 @@ public final class ProfilerMetrics {
     timersFired = registry.counter("profiler.timers.fired");
     definitionReevaluations = registry.counter("profiler.definition.reevaluations");
     registry.gauge("profiler.timers.backlog", timerBacklog);
+    punctuations = registry.timer("profiler.punctuations");
   }
 
   void skipped(String reason) {

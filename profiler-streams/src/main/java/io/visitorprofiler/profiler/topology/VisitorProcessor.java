@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -319,6 +320,15 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
 
   /** Wall-clock punctuation: definition changes, then due timers. */
   private void tick(long wallClockMillis) {
+    long started = System.nanoTime();
+    try {
+      punctuate(wallClockMillis);
+    } finally {
+      metrics.punctuations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void punctuate(long wallClockMillis) {
     Instant now = Instant.ofEpochMilli(wallClockMillis);
     SegmentRuleBook.Snapshot rules = book.snapshot();
     if (rules.version() != rulesVersionSeen) {

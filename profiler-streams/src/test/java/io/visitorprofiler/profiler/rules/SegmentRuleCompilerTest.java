@@ -164,7 +164,7 @@ class SegmentRuleCompilerTest {
       SegmentRule rule = compile(conjunct);
       assertThat(rule.guards()).as(conjunct).hasSize(1);
       assertThat(rule.guardsDecide()).as(conjunct).isTrue();
-      assertThat(rule.guardsHold(new FieldValues(view))).as(conjunct).isEqualTo(rule.matches(view));
+      assertThat(rule.guardsHold(FieldValues.of(view))).as(conjunct).isEqualTo(rule.matches(view));
     }
   }
 
