@@ -5,6 +5,7 @@ import io.visitorprofiler.gateway.Main;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.BenchmarkStack;
+import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -303,44 +304,14 @@ public final class GatewayBenchmark {
     }
   }
 
-  /**
-   * The three seconds of the phase with the highest latency, to tell a stall from a spread, each
-   * with the CPU the hypervisor took in it; and the p99 of the seconds it took (almost) nothing in.
-   */
   private static String slowestSeconds(long[] latencies, long intervalNanos, StolenCpu stolen) {
-    Map<Long, Long> maxBySecond = new HashMap<>();
-    List<Long> calm = new ArrayList<>();
+    SlowestSeconds slowest = new SlowestSeconds();
     for (int i = 0; i < latencies.length; i++) {
       if (latencies[i] >= 0) {
-        long second = i * intervalNanos / 1_000_000_000L;
-        maxBySecond.merge(second, latencies[i], Math::max);
-        if (stolen != null && stolen.inSecond(second) < 20) {
-          calm.add(latencies[i]);
-        }
+        slowest.add(i * intervalNanos / 1_000_000_000L, latencies[i]);
       }
     }
-    String slowest =
-        maxBySecond.entrySet().stream()
-            .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
-            .limit(3)
-            .map(
-                e ->
-                    String.format(
-                        "s%d %.0f ms%s",
-                        e.getKey(),
-                        e.getValue() / 1e6,
-                        stolen == null
-                            ? ""
-                            : String.format(" (%.0f ms stolen)", stolen.inSecond(e.getKey()))))
-            .collect(java.util.stream.Collectors.joining(", "));
-    if (stolen == null) {
-      return slowest;
-    }
-    long[] sorted = calm.stream().mapToLong(Long::longValue).sorted().toArray();
-    return String.format(
-        "%s; CPU stolen by the hypervisor in the phase: %.0f ms; p99 of the seconds with less than"
-            + " 20 ms stolen: %.1f ms",
-        slowest, stolen.total(), percentile(sorted, 0.99));
+    return slowest.describe(stolen);
   }
 
   /** What one phase's requests were answered: events accepted, other statuses (-1: I/O error). */
@@ -387,11 +358,7 @@ public final class GatewayBenchmark {
   }
 
   private static double percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
-    return sorted[Math.max(0, index)] / 1e6;
+    return SlowestSeconds.percentile(sorted, p);
   }
 
   private long recordsOnTopics() {

@@ -10,8 +10,8 @@ import io.visitorprofiler.profiler.topology.ProfilerSerdes;
 import io.visitorprofiler.profiler.topology.ProfilerStreamsConfig;
 import io.visitorprofiler.profiler.topology.ProfilerTopology;
 import io.visitorprofiler.runtime.config.EnvConfig;
+import io.visitorprofiler.schemas.ChangeCause;
 import io.visitorprofiler.schemas.ChatEvent;
-import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.registry.SchemaRegistryClient;
@@ -22,6 +22,7 @@ import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.ApicurioRegistryProcess;
 import io.visitorprofiler.testkit.KafkaClusterExtension;
 import io.visitorprofiler.testkit.SchemaRegistryExtension;
+import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,6 +51,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -67,6 +69,7 @@ public final class ProfilerBenchmark {
   private final int visitors;
   private final List<Integer> ruleCounts;
   private final int threads;
+  private final int latencySeconds;
   private final Path work;
   private final Map<String, String> extraEnv;
   private String bootstrap;
@@ -76,9 +79,11 @@ public final class ProfilerBenchmark {
       int visitors,
       List<Integer> ruleCounts,
       int threads,
+      int latencySeconds,
       Path work,
       Map<String, String> extraEnv) {
     this.extraEnv = extraEnv;
+    this.latencySeconds = latencySeconds;
     this.visitors = visitors;
     this.ruleCounts = ruleCounts;
     this.threads = threads;
@@ -96,6 +101,8 @@ public final class ProfilerBenchmark {
             .map(Integer::parseInt)
             .toList();
     int threads = Integer.parseInt(options.getOrDefault("--threads", "2"));
+    // A minute: the first seconds of a paced phase were its slowest, a p99 of their own in 20 s.
+    int latencySeconds = Integer.parseInt(options.getOrDefault("--latency-seconds", "60"));
     Path work = Files.createTempDirectory("vp-profiler-bench");
     // Any VP_* setting of the service can be tried: --env VP_KAFKA_COMMIT_INTERVAL_MS=1000
     Map<String, String> extraEnv = new HashMap<>();
@@ -105,7 +112,7 @@ public final class ProfilerBenchmark {
         extraEnv.put(kv[0], kv[1]);
       }
     }
-    new ProfilerBenchmark(visitors, rules, threads, work, extraEnv).run();
+    new ProfilerBenchmark(visitors, rules, threads, latencySeconds, work, extraEnv).run();
     System.exit(0);
   }
 
@@ -176,31 +183,20 @@ public final class ProfilerBenchmark {
     VisitorGenerator generator = new VisitorGenerator(42, Instant.now());
     long start = System.nanoTime();
     try (KafkaProducer<String, SpecificRecord> producer = producer(5)) {
-      for (int i = 0; i < visitors; i++) {
-        generator.visitor(
-            i,
-            record -> {
-              if (record instanceof ClickstreamEvent e) {
-                counts[0]++;
-                producer.send(
-                    new ProducerRecord<>(
-                        Topics.CLICKSTREAM.name(),
-                        null,
-                        e.getEventTime().toEpochMilli(),
-                        e.getVisitorId(),
-                        record));
-              } else if (record instanceof ChatEvent e) {
-                counts[1]++;
-                producer.send(
-                    new ProducerRecord<>(
-                        Topics.CHAT.name(),
-                        null,
-                        e.getEventTime().toEpochMilli(),
-                        e.getVisitorId(),
-                        record));
-              }
-            });
-      }
+      generator.inTimeOrder(
+          0,
+          visitors,
+          Long.MAX_VALUE,
+          record -> {
+            counts[record instanceof ChatEvent ? 1 : 0]++;
+            producer.send(
+                new ProducerRecord<>(
+                    VisitorGenerator.topicOf(record),
+                    null,
+                    VisitorGenerator.timeOf(record).toEpochMilli(),
+                    VisitorGenerator.visitorIdOf(record),
+                    record));
+          });
       producer.flush();
       double avgSize =
           producer.metrics().entrySet().stream()
@@ -277,6 +273,12 @@ public final class ProfilerBenchmark {
     env.put("VP_PROFILER_STATE_DIR", stateDir.toString());
     env.put("VP_PROFILER_THREADS", String.valueOf(threads));
     env.put("VP_HTTP_PORT", "0");
+    // No wall-clock punctuation in the measured runs. The events' times are those of the
+    // generation, so the clock passes them during the runs, and each rule set would fire the
+    // timers of whatever visitors were due by the time its turn came: the last set ran with the
+    // offline timers of all visitors (42 % of its thread at 1,000 rules), the first with none.
+    // Timers due between a visitor's events still fire, on the next event (catch-up).
+    env.put("VP_PROFILER_TIMER_INTERVAL", "1h");
     env.putAll(extraEnv);
     ProfilerSettings settings = ProfilerSettings.fromEnv(new EnvConfig(env));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -292,14 +294,17 @@ public final class ProfilerBenchmark {
             props);
     streams.start();
     long first = 0;
+    StreamThreadTime firstTime = null;
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (processed(meters) < events && System.nanoTime() < deadline) {
       if (first == 0 && processed(meters) > 0) {
         first = System.nanoTime();
+        firstTime = StreamThreadTime.of(streams, meters);
       }
       Thread.sleep(first == 0 ? 20 : 200);
     }
     long last = System.nanoTime();
+    StreamThreadTime lastTime = StreamThreadTime.of(streams, meters);
     double rate = (processed(meters) - 0) / ((last - first) / 1e9);
     double evaluations = meters.counter("profiler.rule.evaluations").count();
     System.out.printf(
@@ -310,12 +315,15 @@ public final class ProfilerBenchmark {
         rate,
         evaluations / events,
         meters.find("profiler.transitions").counters().stream().mapToDouble(c -> c.count()).sum());
+    if (firstTime != null) {
+      System.out.printf("topology  %10s: %s%n", run, lastTime.since(firstTime, threads));
+    }
     int stored = visitors; // the latency phases add visitors of their own
     if (measureLatency) {
-      // The same paced load twice: the first 20 s let the JIT compile the paced path (on two
+      // The same paced load twice: the first let the JIT compile the paced path (on two
       // cores it was still taking a quarter of the machine), the second is measured.
-      int next = latency(rate / 2, visitors, "latency   warm-up");
-      stored = latency(rate / 2, next, "latency  ");
+      int next = latency(streams, meters, rate / 2, 20, visitors, "latency   warm-up");
+      stored = latency(streams, meters, rate / 2, latencySeconds, next, "latency  ");
     }
     streams.close(Duration.ofSeconds(60));
     long bytes = storeBytes(stateDir, ProfilerTopology.PROFILES_STORE);
@@ -332,16 +340,22 @@ public final class ProfilerBenchmark {
 
   /** Events for fresh visitors at a fixed rate; time from send to the change's arrival. */
   /** Returns the index of the first visitor it did not use. */
-  private int latency(double rate, int firstVisitor, String label) throws Exception {
-    int seconds = 20;
+  private int latency(
+      KafkaStreams streams,
+      SimpleMeterRegistry meters,
+      double rate,
+      int seconds,
+      int firstVisitor,
+      String label)
+      throws Exception {
     int count = (int) (rate * seconds);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    // {sent, latency} in nanoseconds
+    List<long[]> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean done = new AtomicBoolean();
     Map<String, Object> consumerProps = new HashMap<>();
     consumerProps.put("bootstrap.servers", bootstrap);
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     AvroDeserializer<SegmentChange> changes = new AvroDeserializer<>(SegmentChange.class);
     changes.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
     Thread reader =
@@ -362,9 +376,14 @@ public final class ProfilerBenchmark {
                     }
                     while (!done.get()) {
                       for (var record : consumer.poll(Duration.ofMillis(10))) {
+                        if (record.value().getCause() != ChangeCause.EVENT) {
+                          // A timer's change names the visitor's last event as its cause, but
+                          // that event did not cause it: time did, seconds or minutes later.
+                          continue;
+                        }
                         Long sent = sentAt.remove(record.value().getCauseEventId());
                         if (sent != null) {
-                          latencies.add(System.nanoTime() - sent);
+                          latencies.add(new long[] {sent, System.nanoTime() - sent});
                         }
                       }
                     }
@@ -376,18 +395,37 @@ public final class ProfilerBenchmark {
     // The same mix of visitors as the throughput run (new ids), paced at the given rate; an
     // event's latency is measured on the changes it caused.
     VisitorGenerator generator = new VisitorGenerator(7, Instant.now());
-    List<SpecificRecord> paced = new ArrayList<>(count);
-    int v = firstVisitor;
-    while (paced.size() < count) {
-      generator.visitor(v++, paced::add);
-    }
+    // Encoded before the clock starts, as the gateway's harness prepares its requests: the load
+    // generator's own Avro encoding took a tenth of the two cores the topology is measured on.
+    // Encoded as generated, so no decoded copy of the load lives on to be collected mid-phase.
+    AvroSerializer<SpecificRecord> avro = new AvroSerializer<>();
+    avro.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
+    List<ProducerRecord<String, byte[]>> encoded = new ArrayList<>(count);
+    List<String> eventIds = new ArrayList<>(count);
+    int v =
+        generator.inTimeOrder(
+            firstVisitor,
+            Integer.MAX_VALUE - firstVisitor,
+            count,
+            record -> {
+              String topic = VisitorGenerator.topicOf(record);
+              encoded.add(
+                  new ProducerRecord<>(
+                      topic, VisitorGenerator.visitorIdOf(record), avro.serialize(topic, record)));
+              eventIds.add(VisitorGenerator.eventIdOf(record));
+            });
+    System.gc(); // the generator's garbage, before the clock starts rather than during the phase
+    long phaseStart = System.nanoTime();
+    StolenCpu stolen = StolenCpu.from(phaseStart);
+    StreamThreadTime before = StreamThreadTime.of(streams, meters);
+    StreamThreadTime after;
     // Produced as the gateway produces (5 ms linger): one request per event would make the broker
     // answer ten thousand produce requests a second on the cores the topology is measured on.
-    StolenCpu stolen = StolenCpu.from(System.nanoTime());
-    try (KafkaProducer<String, SpecificRecord> producer = producer(5)) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerProps(5), new StringSerializer(), new ByteArraySerializer())) {
       long start = System.nanoTime();
       long interval = (long) (1e9 / rate);
-      for (int i = 0; i < count; i++) {
+      for (int i = 0; i < encoded.size(); i++) {
         // Parked, not spinning: a spinning generator took one of the two cores the topology and
         // the broker need, so "half the maximum" was more than half of what was left. Oversleeping
         // is caught up by the next events, as each one's due time counts from the start.
@@ -395,24 +433,17 @@ public final class ProfilerBenchmark {
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
-        SpecificRecord record = paced.get(i);
         // Latency counts from the event's append (the broker's acknowledgement), as the target
         // is defined, so that producer-side queueing is not charged to the topology.
-        if (record instanceof ClickstreamEvent e) {
-          producer.send(
-              new ProducerRecord<>(Topics.CLICKSTREAM.name(), e.getVisitorId(), record),
-              (metadata, error) -> appended(sentAt, e.getEventId(), error));
-        } else if (record instanceof ChatEvent e) {
-          producer.send(
-              new ProducerRecord<>(Topics.CHAT.name(), e.getVisitorId(), record),
-              (metadata, error) -> appended(sentAt, e.getEventId(), error));
-        }
+        String eventId = eventIds.get(i);
+        producer.send(encoded.get(i), (metadata, error) -> appended(sentAt, eventId, error));
       }
-      long behind = System.nanoTime() - (start + count * interval);
+      long behind = System.nanoTime() - (start + encoded.size() * interval);
+      after = StreamThreadTime.of(streams, meters);
       producer.flush();
       System.out.printf(
           "latency   producer finished %.1f s after its schedule; all appended %.1f s after it%n",
-          behind / 1e9, (System.nanoTime() - (start + count * interval)) / 1e9);
+          behind / 1e9, (System.nanoTime() - (start + encoded.size() * interval)) / 1e9);
     }
     // Events that change no segment never get an answer: wait until changes stop arriving.
     long waitUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -426,23 +457,24 @@ public final class ProfilerBenchmark {
     if (stolen != null) {
       stolen.close();
     }
-    List<Long> sorted = new ArrayList<>(latencies);
-    sorted.sort(Long::compare);
+    long[] sorted = latencies.stream().mapToLong(l -> l[1]).sorted().toArray();
     System.out.printf(
         "%s at %,.0f events/s (the same visitor mix) for %d s: %,d events caused changes;"
             + " append->first change p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n",
         label,
         rate,
         seconds,
-        sorted.size(),
-        percentile(sorted, 0.50),
-        percentile(sorted, 0.99),
-        percentile(sorted, 0.999));
-    if (stolen != null) {
-      System.out.printf(
-          "%s CPU stolen by the hypervisor meanwhile: %.0f ms, at most %.0f ms in one second%n",
-          label, stolen.total(), stolen.worstSecond());
+        sorted.length,
+        SlowestSeconds.percentile(sorted, 0.50),
+        SlowestSeconds.percentile(sorted, 0.99),
+        SlowestSeconds.percentile(sorted, 0.999));
+    SlowestSeconds slowest = new SlowestSeconds();
+    for (long[] l : latencies) {
+      slowest.add((l[0] - phaseStart) / 1_000_000_000L, l[1]);
     }
+    System.out.printf(
+        "%s slowest seconds (by the event's append): %s%n", label, slowest.describe(stolen));
+    System.out.printf("%s while paced, %s%n", label, after.since(before, threads));
     return v;
   }
 
@@ -450,13 +482,6 @@ public final class ProfilerBenchmark {
     if (error == null) {
       appendedAt.put(eventId, System.nanoTime());
     }
-  }
-
-  private static double percentile(List<Long> sorted, double p) {
-    if (sorted.isEmpty()) {
-      return Double.NaN;
-    }
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
   }
 
   private static long storeBytes(Path stateDir, String store) throws IOException {
@@ -469,13 +494,18 @@ public final class ProfilerBenchmark {
     }
   }
 
-  private KafkaProducer<String, SpecificRecord> producer(int lingerMs) {
+  private Map<String, Object> producerProps(int lingerMs) {
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
+    return props;
+  }
+
+  private KafkaProducer<String, SpecificRecord> producer(int lingerMs) {
+    Map<String, Object> props = producerProps(lingerMs);
     AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
     serializer.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
     return new KafkaProducer<>(props, new StringSerializer(), serializer);

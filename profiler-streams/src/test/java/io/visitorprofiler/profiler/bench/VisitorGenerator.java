@@ -15,18 +15,22 @@ import io.visitorprofiler.schemas.Privacy;
 import io.visitorprofiler.schemas.Purchase;
 import io.visitorprofiler.schemas.ReferrerClass;
 import io.visitorprofiler.schemas.TrafficSource;
+import io.visitorprofiler.schemas.topic.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Realistic visitors, deterministic for a seed: a session of page views with heartbeats, a cart for
- * some, a chat with a post-chat survey for a few, an order for fewer; geography, devices and
- * referrers (search with keywords, social, e-mail, campaigns, direct) in plausible shares.
+ * Realistic visitors, deterministic for a seed, one every 3 ms: a session of page views with
+ * heartbeats, a cart for some, a chat with a post-chat survey for a few, an order for fewer;
+ * geography, devices and referrers (search with keywords, social, e-mail, campaigns, direct) in
+ * plausible shares.
  */
 final class VisitorGenerator {
   /** The cities, pages and search keywords visitors come with; rule sets draw from the same. */
@@ -60,10 +64,68 @@ final class VisitorGenerator {
     this.start = start;
   }
 
+  /**
+   * Events of visitors {@code firstVisitor} onwards, merged in time order as a site sees them:
+   * visitors arrive every 3 ms and overlap, so one visitor's events are seconds apart with other
+   * visitors' events between them. Stops after {@code maxVisitors} visitors or {@code maxEvents}
+   * events, whichever comes first; returns the index of the first visitor not used.
+   */
+  int inTimeOrder(int firstVisitor, int maxVisitors, long maxEvents, Consumer<SpecificRecord> out) {
+    record Pending(Instant at, long sequence, SpecificRecord event) {}
+    PriorityQueue<Pending> pending =
+        new PriorityQueue<>(Comparator.comparing(Pending::at).thenComparingLong(Pending::sequence));
+    long[] sequence = {0};
+    long emitted = 0;
+    int next = firstVisitor;
+    while (emitted < maxEvents && (next < firstVisitor + maxVisitors || !pending.isEmpty())) {
+      Instant arrival = next < firstVisitor + maxVisitors ? arrivalOf(next) : Instant.MAX;
+      if (!pending.isEmpty() && !pending.peek().at().isAfter(arrival)) {
+        out.accept(pending.poll().event());
+        emitted++;
+      } else {
+        visitor(next++, e -> pending.add(new Pending(timeOf(e), sequence[0]++, e)));
+      }
+    }
+    return next;
+  }
+
+  private Instant arrivalOf(int index) {
+    return start.plusMillis(index * 3L);
+  }
+
+  static Instant timeOf(SpecificRecord event) {
+    return switch (event) {
+      case ClickstreamEvent e -> e.getEventTime();
+      case ChatEvent e -> e.getEventTime();
+      default -> throw new IllegalArgumentException("not an event: " + event.getClass());
+    };
+  }
+
+  static String visitorIdOf(SpecificRecord event) {
+    return switch (event) {
+      case ClickstreamEvent e -> e.getVisitorId();
+      case ChatEvent e -> e.getVisitorId();
+      default -> throw new IllegalArgumentException("not an event: " + event.getClass());
+    };
+  }
+
+  static String eventIdOf(SpecificRecord event) {
+    return switch (event) {
+      case ClickstreamEvent e -> e.getEventId();
+      case ChatEvent e -> e.getEventId();
+      default -> throw new IllegalArgumentException("not an event: " + event.getClass());
+    };
+  }
+
+  /** The topic the gateway writes the event to. */
+  static String topicOf(SpecificRecord event) {
+    return event instanceof ChatEvent ? Topics.CHAT.name() : Topics.CLICKSTREAM.name();
+  }
+
   /** Emits every event of visitor {@code index}, in time order; returns how many. */
   int visitor(int index, Consumer<SpecificRecord> out) {
     String id = "bench-" + index;
-    Instant at = start.plusMillis(index * 3L);
+    Instant at = arrivalOf(index);
     EventContext context = context(at);
     int events = 0;
     int pages = 1 + random.nextInt(6);
