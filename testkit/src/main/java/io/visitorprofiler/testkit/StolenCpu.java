@@ -58,11 +58,6 @@ public final class StolenCpu implements AutoCloseable {
     return millisBySecond.values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
-  /** The most milliseconds stolen in any one second since the start. */
-  public double worstSecond() {
-    return millisBySecond.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-  }
-
   /** The aggregate steal ticks of all CPUs, or -1 when they cannot be read. */
   private static long read() {
     try {
