@@ -1,6 +1,7 @@
 package io.visitorprofiler.testkit;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +16,18 @@ public final class SlowestSeconds {
   /** A second with less stolen CPU than this counts as calm. */
   private static final double CALM_STOLEN_MILLIS = 20;
 
-  private final Map<Long, Long> maxBySecond = new HashMap<>();
   private final Map<Long, List<Long>> bySecond = new HashMap<>();
 
   /** One latency, of a request or event sent in second {@code second} of the phase. */
   public void add(long second, long latencyNanos) {
-    maxBySecond.merge(second, latencyNanos, Math::max);
     bySecond.computeIfAbsent(second, s -> new ArrayList<>()).add(latencyNanos);
   }
 
   /** The description; {@code stolen} may be null (not on Linux). */
   public String describe(StolenCpu stolen) {
     String slowest =
-        maxBySecond.entrySet().stream()
+        bySecond.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), Collections.max(e.getValue())))
             .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
             .limit(3)
             .map(

@@ -277,9 +277,9 @@ public final class GatewayBenchmark {
     return new Latency(
         answers.accepted.sum() / seconds,
         answers.accepted.sum(),
-        percentile(ok, 0.50),
-        percentile(ok, 0.99),
-        percentile(ok, 0.999),
+        SlowestSeconds.percentile(ok, 0.50),
+        SlowestSeconds.percentile(ok, 0.99),
+        SlowestSeconds.percentile(ok, 0.999),
         answers.others,
         slowestSeconds(latencies, intervalNanos, stolen));
   }
@@ -355,10 +355,6 @@ public final class GatewayBenchmark {
       thread.join();
     }
     return answers;
-  }
-
-  private static double percentile(long[] sorted, double p) {
-    return SlowestSeconds.percentile(sorted, p);
   }
 
   private long recordsOnTopics() {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -320,12 +319,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
 
   /** Wall-clock punctuation: definition changes, then due timers. */
   private void tick(long wallClockMillis) {
-    long started = System.nanoTime();
-    try {
-      punctuate(wallClockMillis);
-    } finally {
-      metrics.punctuations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    }
+    metrics.punctuations.record(() -> punctuate(wallClockMillis));
   }
 
   private void punctuate(long wallClockMillis) {

@@ -189,13 +189,10 @@ public final class ProfilerBenchmark {
           Long.MAX_VALUE,
           record -> {
             counts[record instanceof ChatEvent ? 1 : 0]++;
+            VisitorGenerator.Envelope event = VisitorGenerator.envelopeOf(record);
             producer.send(
                 new ProducerRecord<>(
-                    VisitorGenerator.topicOf(record),
-                    null,
-                    VisitorGenerator.timeOf(record).toEpochMilli(),
-                    VisitorGenerator.visitorIdOf(record),
-                    record));
+                    event.topic(), null, event.time().toEpochMilli(), event.visitorId(), record));
           });
       producer.flush();
       double avgSize =
@@ -408,11 +405,11 @@ public final class ProfilerBenchmark {
             Integer.MAX_VALUE - firstVisitor,
             count,
             record -> {
-              String topic = VisitorGenerator.topicOf(record);
+              VisitorGenerator.Envelope event = VisitorGenerator.envelopeOf(record);
               encoded.add(
                   new ProducerRecord<>(
-                      topic, VisitorGenerator.visitorIdOf(record), avro.serialize(topic, record)));
-              eventIds.add(VisitorGenerator.eventIdOf(record));
+                      event.topic(), event.visitorId(), avro.serialize(event.topic(), record)));
+              eventIds.add(event.eventId());
             });
     System.gc(); // the generator's garbage, before the clock starts rather than during the phase
     long phaseStart = System.nanoTime();

@@ -83,7 +83,7 @@ final class VisitorGenerator {
         out.accept(pending.poll().event());
         emitted++;
       } else {
-        visitor(next++, e -> pending.add(new Pending(timeOf(e), sequence[0]++, e)));
+        visitor(next++, e -> pending.add(new Pending(envelopeOf(e).time(), sequence[0]++, e)));
       }
     }
     return next;
@@ -93,33 +93,18 @@ final class VisitorGenerator {
     return start.plusMillis(index * 3L);
   }
 
-  static Instant timeOf(SpecificRecord event) {
+  /** What the harness needs of a generated event to send it and to recognise its changes. */
+  record Envelope(String topic, String visitorId, String eventId, Instant time) {}
+
+  static Envelope envelopeOf(SpecificRecord event) {
     return switch (event) {
-      case ClickstreamEvent e -> e.getEventTime();
-      case ChatEvent e -> e.getEventTime();
+      case ClickstreamEvent e ->
+          new Envelope(
+              Topics.CLICKSTREAM.name(), e.getVisitorId(), e.getEventId(), e.getEventTime());
+      case ChatEvent e ->
+          new Envelope(Topics.CHAT.name(), e.getVisitorId(), e.getEventId(), e.getEventTime());
       default -> throw new IllegalArgumentException("not an event: " + event.getClass());
     };
-  }
-
-  static String visitorIdOf(SpecificRecord event) {
-    return switch (event) {
-      case ClickstreamEvent e -> e.getVisitorId();
-      case ChatEvent e -> e.getVisitorId();
-      default -> throw new IllegalArgumentException("not an event: " + event.getClass());
-    };
-  }
-
-  static String eventIdOf(SpecificRecord event) {
-    return switch (event) {
-      case ClickstreamEvent e -> e.getEventId();
-      case ChatEvent e -> e.getEventId();
-      default -> throw new IllegalArgumentException("not an event: " + event.getClass());
-    };
-  }
-
-  /** The topic the gateway writes the event to. */
-  static String topicOf(SpecificRecord event) {
-    return event instanceof ChatEvent ? Topics.CHAT.name() : Topics.CLICKSTREAM.name();
   }
 
   /** Emits every event of visitor {@code index}, in time order; returns how many. */
