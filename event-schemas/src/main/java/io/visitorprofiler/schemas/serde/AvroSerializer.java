@@ -4,13 +4,9 @@ import io.visitorprofiler.schemas.registry.SchemaRegistry;
 import io.visitorprofiler.schemas.registry.SchemaRegistryClient;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.registry.SchemaRegistryException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -30,7 +26,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private SchemaRegistry registry;
   private boolean isKey;
   private boolean autoRegister = true;
-  private final Map<Schema, SpecificRecordWriter<T>> writers = new ConcurrentHashMap<>();
+  private final Map<Schema, AvroBinaryWriter> writers = new ConcurrentHashMap<>();
 
   /** For Kafka to instantiate; {@link #configure} builds the registry client. */
   public AvroSerializer() {}
@@ -69,15 +65,13 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       throw new SerializationException(
           "cannot write " + schema.getFullName() + " to " + topic + ": " + e.getMessage(), e);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    BinaryOutput out = new BinaryOutput(512);
     byte[] header = new byte[WireFormat.HEADER_SIZE];
     WireFormat.writeHeader(header, id);
-    out.writeBytes(header);
+    out.writeFixed(header, 0, header.length);
     try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writers.computeIfAbsent(schema, SpecificRecordWriter::new).write(data, encoder);
-      encoder.flush();
-    } catch (IOException | RuntimeException e) {
+      writers.computeIfAbsent(schema, AvroBinaryWriter::new).write(data, out);
+    } catch (RuntimeException e) {
       throw new SerializationException(
           "cannot encode " + schema.getFullName() + " for " + topic + ": " + e.getMessage(), e);
     }
