@@ -26,9 +26,7 @@ public final class ReferrerClassifier {
     boolean matches(String domain) {
       for (String host : hosts) {
         // "google." is Google's search on any country domain, not mail.google.com or docs.
-        if (host.endsWith(".")
-            ? domain.startsWith(host)
-            : domain.equals(host) || domain.endsWith("." + host)) {
+        if (host.endsWith(".") ? domain.startsWith(host) : isOrIsUnder(domain, host)) {
           return true;
         }
       }
@@ -96,44 +94,32 @@ public final class ReferrerClassifier {
           "mail.gmx.com",
           "web.de");
 
-  private static final List<String> CLICK_IDS = List.of("gclid", "msclkid", "dclid", "wbraid");
+  private static final String[] CLICK_IDS = {"gclid", "msclkid", "dclid", "wbraid"};
 
   /**
    * Classifies the source of the page view at {@code pageUrl} reached from {@code referrerUrl}
    * (either may be null).
    */
   public TrafficSource classify(String pageUrl, String referrerUrl) {
-    Optional<UrlParts> page = UrlParts.of(pageUrl);
-    Optional<UrlParts> referrer = UrlParts.of(referrerUrl);
-    Campaign campaign = page.map(ReferrerClassifier::campaign).orElse(null);
-    String referrerDomain = referrer.map(UrlParts::domain).orElse(null);
-    String storedReferrer = referrer.isPresent() ? cap(referrerUrl.trim(), 2048) : null;
-
-    Optional<SearchEngine> engine =
-        referrer.flatMap(
-            r -> SEARCH_ENGINES.stream().filter(s -> s.matches(r.domain())).findFirst());
-    String keywords =
-        engine
-            .flatMap(
-                e ->
-                    e.keywordParams().stream()
-                        .map(p -> referrer.get().param(p, MAX_KEYWORDS))
-                        .flatMap(Optional::stream)
-                        .findFirst())
-            .orElse(null);
+    UrlParts page = UrlParts.of(pageUrl).orElse(null);
+    UrlParts referrer = UrlParts.of(referrerUrl).orElse(null);
+    Campaign campaign = page == null ? null : campaign(page);
+    String referrerDomain = referrer == null ? null : referrer.domain();
+    SearchEngine engine = referrer == null ? null : searchEngine(referrerDomain);
+    String keywords = engine == null ? null : keywords(engine, referrer);
 
     ReferrerClass referrerClass;
-    if (referrer.isPresent() && page.isPresent() && sameSite(page.get(), referrer.get())) {
+    if (referrer != null && page != null && sameSite(page, referrer)) {
       referrerClass = ReferrerClass.INTERNAL;
     } else if (campaign != null && "email".equalsIgnoreCase(campaign.getMedium())) {
       referrerClass = ReferrerClass.EMAIL;
-    } else if (campaign != null || page.map(ReferrerClassifier::hasClickId).orElse(false)) {
+    } else if (campaign != null || (page != null && hasClickId(page))) {
       referrerClass = ReferrerClass.CAMPAIGN;
-    } else if (referrer.isEmpty()) {
+    } else if (referrer == null) {
       referrerClass = ReferrerClass.DIRECT;
-    } else if (isWebmail(referrer.get().host())) {
+    } else if (isWebmail(referrer.host())) {
       referrerClass = ReferrerClass.EMAIL;
-    } else if (engine.isPresent()) {
+    } else if (engine != null) {
       referrerClass = ReferrerClass.SEARCH;
     } else if (matchesDomain(referrerDomain, SOCIAL)) {
       referrerClass = ReferrerClass.SOCIAL;
@@ -141,12 +127,32 @@ public final class ReferrerClassifier {
       referrerClass = ReferrerClass.REFERRAL;
     }
     return new TrafficSource(
-        storedReferrer,
+        referrer == null ? null : cap(referrerUrl.trim(), 2048),
         referrerDomain,
         referrerClass,
-        engine.map(SearchEngine::name).orElse(null),
+        engine == null ? null : engine.name(),
         keywords,
         campaign);
+  }
+
+  private static SearchEngine searchEngine(String domain) {
+    for (SearchEngine engine : SEARCH_ENGINES) {
+      if (engine.matches(domain)) {
+        return engine;
+      }
+    }
+    return null;
+  }
+
+  /** The search words of the first of the engine's keyword parameters that the referrer has. */
+  private static String keywords(SearchEngine engine, UrlParts referrer) {
+    for (String param : engine.keywordParams()) {
+      Optional<String> words = referrer.param(param, MAX_KEYWORDS);
+      if (words.isPresent()) {
+        return words.get();
+      }
+    }
+    return null;
   }
 
   /** The {@code utm_*} tags of a landing page, or null when it carries none. */
@@ -172,7 +178,12 @@ public final class ReferrerClassifier {
   }
 
   private static boolean hasClickId(UrlParts page) {
-    return CLICK_IDS.stream().anyMatch(id -> page.param(id, 256).isPresent());
+    for (String id : CLICK_IDS) {
+      if (page.param(id, 256).isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean sameSite(UrlParts page, UrlParts referrer) {
@@ -185,17 +196,23 @@ public final class ReferrerClassifier {
    * second-to-last is a short public suffix label such as {@code co.uk} or {@code com.au}.
    */
   static String registrable(String host) {
-    String[] labels = host.split("\\.");
-    if (labels.length <= 2) {
+    int last = host.lastIndexOf('.');
+    int second = last <= 0 ? -1 : host.lastIndexOf('.', last - 1);
+    if (second < 0) {
       return host;
     }
-    String second = labels[labels.length - 2];
-    int keep =
-        second.length() <= 3 && labels[labels.length - 1].length() == 2 && labels.length >= 3
-            ? 3
-            : 2;
-    return String.join(
-        ".", java.util.Arrays.copyOfRange(labels, labels.length - keep, labels.length));
+    int third = second == 0 ? -1 : host.lastIndexOf('.', second - 1);
+    boolean shortSuffix = last - second - 1 <= 3 && host.length() - last - 1 == 2;
+    if (shortSuffix && third >= 0) {
+      return host.substring(third + 1);
+    }
+    return shortSuffix ? host : host.substring(second + 1);
+  }
+
+  /** Whether {@code domain} is {@code host} or a subdomain of it. */
+  private static boolean isOrIsUnder(String domain, String host) {
+    int dot = domain.length() - host.length() - 1;
+    return domain.endsWith(host) && (dot == -1 || (dot >= 0 && domain.charAt(dot) == '.'));
   }
 
   private static boolean matchesDomain(String domain, Set<String> known) {

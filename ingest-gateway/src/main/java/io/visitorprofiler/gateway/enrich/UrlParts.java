@@ -7,8 +7,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The host and query parameters of a URL, read leniently (browsers send what they send). */
-record UrlParts(String host, Map<String, String> query) {
+/**
+ * The host and query parameters of a URL, read leniently (browsers send what they send). The query
+ * is decoded when a parameter is first asked for: most referrers are only asked for their host.
+ */
+final class UrlParts {
+  private final String host;
+  private final String rawQuery;
+  private Map<String, String> query;
+
+  private UrlParts(String host, String rawQuery) {
+    this.host = host;
+    this.rawQuery = rawQuery;
+  }
 
   /**
    * The parts of {@code scheme://[userinfo@]host[:port][/path][?query][#fragment]}, or empty when
@@ -44,7 +55,7 @@ record UrlParts(String host, Map<String, String> query) {
     if (queryStart >= 0 && (fragment < 0 || queryStart < fragment)) {
       rawQuery = text.substring(queryStart + 1, fragment < 0 ? text.length() : fragment);
     }
-    return Optional.of(new UrlParts(host.toLowerCase(Locale.ROOT), query(rawQuery)));
+    return Optional.of(new UrlParts(host.toLowerCase(Locale.ROOT), rawQuery));
   }
 
   private static boolean isScheme(String text, int end) {
@@ -104,7 +115,20 @@ record UrlParts(String host, Map<String, String> query) {
     return host;
   }
 
-  private static Map<String, String> query(String raw) {
+  /** The host, lower case. */
+  String host() {
+    return host;
+  }
+
+  /** The query's parameters, decoded, by lower-case name; the first of a repeated name wins. */
+  Map<String, String> query() {
+    if (query == null) {
+      query = parse(rawQuery);
+    }
+    return query;
+  }
+
+  private static Map<String, String> parse(String raw) {
     Map<String, String> params = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
       return params;
@@ -133,7 +157,7 @@ record UrlParts(String host, Map<String, String> query) {
 
   /** A non-blank query parameter, trimmed and capped. */
   Optional<String> param(String name, int max) {
-    String value = query.get(name);
+    String value = query().get(name);
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }

@@ -1,6 +1,9 @@
 package io.visitorprofiler.gateway.ingest;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visitorprofiler.runtime.http.ApiError;
@@ -54,11 +57,13 @@ public final class EventBatchReader {
     }
   }
 
+  /**
+   * Reads the batch from its bytes with a streaming parser: each event's fields are read into a
+   * small table as it comes, without a tree of the whole body.
+   */
   public EventBatch read(byte[] body) {
-    List<ApiError.Problem> problems = new ArrayList<>();
-    JsonNode root;
-    try {
-      root = json.readTree(body);
+    try (JsonParser parser = json.createParser(body)) {
+      return read(parser);
     } catch (JsonProcessingException e) {
       String where = "body";
       if (e.getLocation() != null) {
@@ -72,38 +77,87 @@ public final class EventBatchReader {
       return new EventBatch(
           null, List.of(), List.of(new ApiError.Problem("body", "unreadable: " + e.getMessage())));
     }
-    if (root == null || !root.isObject()) {
+  }
+
+  private EventBatch read(JsonParser parser) throws java.io.IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
       return new EventBatch(
           null, List.of(), List.of(new ApiError.Problem("body", "must be a JSON object")));
     }
-    FieldReader batch = new FieldReader(root, "batch", problems);
-    Long sentAt = batch.timestamp("sentAt");
-    JsonNode events = root.get("events");
-    if (events == null || !events.isArray() || events.isEmpty()) {
+    JsonNode sentAtNode = null;
+    ReadEvents events = null; // null until a non-empty "events" array was read
+    JsonToken token = parser.nextToken();
+    while (token == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (name.equals("sentAt")) {
+        sentAtNode = StreamedFields.value(parser, value);
+      } else if (name.equals("events")) {
+        events = value == JsonToken.START_ARRAY ? readEvents(parser) : null;
+        if (events == null) {
+          parser.skipChildren();
+        }
+      } else {
+        parser.skipChildren(); // unknown fields are ignored
+      }
+      token = parser.nextToken();
+    }
+    if (token != JsonToken.END_OBJECT) {
+      throw new JsonParseException(parser, "unexpected end of input");
+    }
+    List<ApiError.Problem> problems = new ArrayList<>();
+    JsonNode sentAtValue = sentAtNode;
+    Long sentAt =
+        new FieldReader(field -> field.equals("sentAt") ? sentAtValue : null, "batch", problems)
+            .timestamp("sentAt");
+    if (events == null) {
       problems.add(new ApiError.Problem("events", "must be a non-empty array"));
       return new EventBatch(sentAt, List.of(), problems);
     }
-    if (events.size() > maxEvents) {
-      throw new TooManyEvents(events.size(), maxEvents);
-    }
-    List<IncomingEvent> read = new ArrayList<>(events.size());
-    for (int i = 0; i < events.size(); i++) {
-      IncomingEvent event = readEvent(i, events.get(i), problems);
-      if (event != null) {
-        read.add(event);
-      }
-    }
-    return new EventBatch(sentAt, read, problems);
+    problems.addAll(events.problems());
+    return new EventBatch(sentAt, events.events(), problems);
   }
 
-  private IncomingEvent readEvent(int index, JsonNode node, List<ApiError.Problem> problems) {
-    String where = "events[" + index + "]";
-    if (!node.isObject()) {
-      problems.add(new ApiError.Problem(where, "must be a JSON object"));
-      return null;
+  private record ReadEvents(List<IncomingEvent> events, List<ApiError.Problem> problems) {}
+
+  /**
+   * The events of the array the parser is on, or null when it is empty. Past the limit the rest is
+   * only counted, for the answer.
+   */
+  private ReadEvents readEvents(JsonParser parser) throws java.io.IOException {
+    List<IncomingEvent> read = new ArrayList<>();
+    List<ApiError.Problem> problems = new ArrayList<>();
+    int count = 0;
+    for (JsonToken token = parser.nextToken();
+        token != JsonToken.END_ARRAY;
+        token = parser.nextToken()) {
+      if (token == null) {
+        throw new JsonParseException(parser, "unexpected end of input");
+      }
+      if (count >= maxEvents) {
+        parser.skipChildren();
+      } else if (token == JsonToken.START_OBJECT) {
+        IncomingEvent event = readEvent(count, StreamedFields.read(parser), problems);
+        if (event != null) {
+          read.add(event);
+        }
+      } else {
+        problems.add(new ApiError.Problem("events[" + count + "]", "must be a JSON object"));
+        parser.skipChildren();
+      }
+      count++;
     }
+    if (count > maxEvents) {
+      throw new TooManyEvents(count, maxEvents);
+    }
+    return count == 0 ? null : new ReadEvents(read, problems);
+  }
+
+  private IncomingEvent readEvent(
+      int index, FieldReader.Fields fields, List<ApiError.Problem> problems) {
+    String where = "events[" + index + "]";
     int before = problems.size();
-    FieldReader f = new FieldReader(node, where, problems);
+    FieldReader f = new FieldReader(fields, where, problems);
     String typeName = f.requiredText("type", 64);
     EventType type = null;
     if (typeName != null) {
@@ -240,7 +294,7 @@ public final class EventBatchReader {
         continue;
       }
       List<ApiError.Problem> itemProblems = new ArrayList<>();
-      FieldReader item = new FieldReader(itemNode, where, itemProblems);
+      FieldReader item = new FieldReader(itemNode::get, where, itemProblems);
       String sku = item.requiredText("sku", 128);
       String name = item.text("name", MAX_TEXT);
       Double price = item.amount("price", true);

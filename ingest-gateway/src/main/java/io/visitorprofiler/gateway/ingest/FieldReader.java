@@ -15,11 +15,18 @@ import java.util.Map;
  * that all problems of an event are reported at once.
  */
 final class FieldReader {
-  private final JsonNode node;
+  /** The fields of a JSON object by name: a streamed event's, or a tree's ({@code node::get}). */
+  @FunctionalInterface
+  interface Fields {
+    /** The value of {@code field}, or null when the object has no such field. */
+    JsonNode get(String field);
+  }
+
+  private final Fields node;
   private final String where;
   private final List<ApiError.Problem> problems;
 
-  FieldReader(JsonNode node, String where, List<ApiError.Problem> problems) {
+  FieldReader(Fields node, String where, List<ApiError.Problem> problems) {
     this.node = node;
     this.where = where;
     this.problems = problems;

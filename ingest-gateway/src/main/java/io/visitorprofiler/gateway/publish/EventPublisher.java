@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,38 +70,32 @@ public final class EventPublisher implements AutoCloseable {
       return new PublishResult.Overloaded("too many events waiting for Kafka");
     }
     long start = System.nanoTime();
-    List<CompletableFuture<Void>> acks = new ArrayList<>(n);
+    BatchAcknowledgement acks = new BatchAcknowledgement(n);
+    int handed = 0;
     try {
       for (ProducerRecord<String, byte[]> record : records) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        acks.add(ack);
         try {
           producer.send(
               record,
               (metadata, error) -> {
                 inFlight.release();
-                if (error == null) {
-                  ack.complete(null);
-                } else {
-                  ack.completeExceptionally(error);
-                }
+                acks.record(error);
               });
         } catch (KafkaException | IllegalStateException e) {
           // Buffer full past max.block.ms, metadata unavailable, producer closed: not sent.
           inFlight.release();
-          ack.completeExceptionally(e);
+          acks.record(e);
         }
+        handed++;
       }
     } finally {
       // Permits of records never handed to send() (an exception above) are returned here.
-      int handed = acks.size();
       if (handed < n) {
         inFlight.release(n - handed);
       }
     }
     try {
-      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-          .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      acks.done().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       return new PublishResult.Failed(describe(e.getCause()));
     } catch (TimeoutException e) {
@@ -108,6 +103,31 @@ public final class EventPublisher implements AutoCloseable {
     }
     ackLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     return new PublishResult.Acknowledged(n);
+  }
+
+  /**
+   * Counts a batch's acknowledgements down: done when every record is acknowledged, failed at the
+   * first error. One per batch instead of a future per record.
+   */
+  private static final class BatchAcknowledgement {
+    private final AtomicInteger waiting;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    BatchAcknowledgement(int records) {
+      this.waiting = new AtomicInteger(records);
+    }
+
+    void record(Exception error) {
+      if (error != null) {
+        done.completeExceptionally(error);
+      } else if (waiting.decrementAndGet() == 0) {
+        done.complete(null);
+      }
+    }
+
+    CompletableFuture<Void> done() {
+      return done;
+    }
   }
 
   private static String describe(Throwable error) {

@@ -15,6 +15,20 @@ class ReferrerClassifierTest {
   private final ReferrerClassifier classifier = new ReferrerClassifier();
 
   @Test
+  void theRegistrablePartIsTheLastTwoLabelsOrThreeAfterAShortCountrySuffix() {
+    assertThat(ReferrerClassifier.registrable("localhost")).isEqualTo("localhost");
+    assertThat(ReferrerClassifier.registrable("shop.example")).isEqualTo("shop.example");
+    assertThat(ReferrerClassifier.registrable("www.shop.example")).isEqualTo("shop.example");
+    assertThat(ReferrerClassifier.registrable("a.b.shop.example")).isEqualTo("shop.example");
+    assertThat(ReferrerClassifier.registrable("shop.co.uk")).isEqualTo("shop.co.uk");
+    assertThat(ReferrerClassifier.registrable("www.shop.co.uk")).isEqualTo("shop.co.uk");
+    assertThat(ReferrerClassifier.registrable("m.www.shop.com.au")).isEqualTo("shop.com.au");
+    assertThat(ReferrerClassifier.registrable("blog.shop.de")).isEqualTo("shop.de");
+    assertThat(ReferrerClassifier.registrable("blog.x.io")).isEqualTo("blog.x.io");
+    assertThat(ReferrerClassifier.registrable("www.blog.x.io")).isEqualTo("blog.x.io");
+  }
+
+  @Test
   void aGoogleSearchIsSearchWithItsKeywords() {
     TrafficSource source =
         classifier.classify(PAGE, "https://www.google.com/search?q=yoga+pants&hl=en");

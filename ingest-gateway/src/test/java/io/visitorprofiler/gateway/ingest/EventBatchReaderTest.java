@@ -482,6 +482,69 @@ class EventBatchReaderTest {
     assertThat(((PageView) batch.events().get(0).payload()).getReferrer()).isNull();
   }
 
+  @Test
+  void aBodyCutOffInsideTheEventsIsNotValidJsonAndNothingOfItIsRead() {
+    for (String cut :
+        new String[] {
+          "{\"events\": [{\"type\": \"heartbeat\", \"visitorId\": \"v-1\"}, {\"type\": ",
+          "{\"events\": [{\"type\": \"heartbeat\", \"visitorId\": \"v-1\"}",
+          "{\"events\": [{\"type\": \"heartbeat\", \"visitorId\": \"v-1\"}]",
+          "{\"sentAt\": "
+        }) {
+      EventBatch batch = read(cut);
+
+      assertThat(batch.events()).as(cut).isEmpty();
+      assertThat(batch.problems()).as(cut).hasSize(1);
+      assertThat(batch.problems().get(0).where()).as(cut).startsWith("body");
+      assertThat(batch.problems().get(0).message()).as(cut).startsWith("not valid JSON");
+    }
+  }
+
+  @Test
+  void aRepeatedFieldKeepsItsLastValueAndManyUnknownFieldsAreIgnored() {
+    StringBuilder body = new StringBuilder("{\"events\": [{\"visitorId\": \"v-first\"");
+    for (int i = 0; i < 100; i++) {
+      body.append(", \"extra").append(i).append("\": {\"nested\": [").append(i).append("]}");
+    }
+    body.append(", \"type\": \"heartbeat\", \"visitorId\": \"v-last\"}]}");
+
+    EventBatch batch = read(body.toString());
+
+    assertThat(batch.problems()).isEmpty();
+    assertThat(batch.events()).extracting(IncomingEvent::visitorId).containsExactly("v-last");
+  }
+
+  @Test
+  void aRepeatedEventListKeepsTheLastOne() {
+    EventBatch batch =
+        read(
+            """
+            {"events": [{"type": "heartbeat", "visitorId": "v-1"}],
+             "sentAt": 1700000000000,
+             "events": [{"type": "heartbeat", "visitorId": "v-2"}, {"type": "heartbeat", "visitorId": "v-3"}]}
+            """);
+
+    assertThat(batch.problems()).isEmpty();
+    assertThat(batch.sentAt()).isEqualTo(1_700_000_000_000L);
+    assertThat(batch.events()).extracting(IncomingEvent::visitorId).containsExactly("v-2", "v-3");
+  }
+
+  @Test
+  void anEventThatIsNotAnObjectIsNamedAndTheOthersAreStillChecked() {
+    EventBatch batch =
+        read(
+            """
+            {"events": [[1], {"type": "heartbeat"}, "text", {"type": "heartbeat", "visitorId": "v-1"}]}
+            """);
+
+    assertThat(batch.problems())
+        .containsExactly(
+            new ApiError.Problem("events[0]", "must be a JSON object"),
+            new ApiError.Problem("events[1].visitorId", "is required"),
+            new ApiError.Problem("events[2]", "must be a JSON object"));
+    assertThat(batch.events()).extracting(IncomingEvent::index).containsExactly(3);
+  }
+
   private EventBatch read(String json) {
     return reader.read(json.getBytes(StandardCharsets.UTF_8));
   }
