@@ -2,6 +2,7 @@ package io.visitorprofiler.gateway.bench;
 
 import io.visitorprofiler.gateway.GatewaySettings;
 import io.visitorprofiler.gateway.Main;
+import io.visitorprofiler.gateway.publish.ProducerSettings;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.BenchmarkStack;
@@ -9,6 +10,8 @@ import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +38,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.tools.ProducerPerformance;
@@ -48,7 +52,8 @@ import org.apache.kafka.tools.ProducerPerformance;
  * the same number of records of the same average size and the gateway's producer settings: the
  * baseline.
  *
- * <p>{@code ./vp bench gateway [--events N] [--batch N] [--connections N] [--seconds N]}
+ * <p>{@code ./vp bench gateway [--events N] [--batch N] [--connections N] [--seconds N] [--env
+ * VP_X=value]...}
  */
 public final class GatewayBenchmark {
   private static final Pattern PRODUCE_LATENCY =
@@ -59,21 +64,26 @@ public final class GatewayBenchmark {
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
           + " Chrome/131.0.0.0 Safari/537.36";
 
-  private static final int MAX_WARM_UP_ROUNDS = 12;
+  private static final int MAX_WARM_UP_ROUNDS = 30;
+  private static final double MAX_JIT_SHARE = 0.03;
   private static final Duration WARM_UP_ROUND = Duration.ofSeconds(10);
 
   private final long events;
   private final int batch;
   private final int connections;
   private final int latencySeconds;
+  private final Map<String, String> extraEnv;
   private String bootstrap;
   private URI endpoint;
+  private Map<String, Object> producerSettings;
 
-  private GatewayBenchmark(long events, int batch, int connections, int latencySeconds) {
+  private GatewayBenchmark(
+      long events, int batch, int connections, int latencySeconds, Map<String, String> extraEnv) {
     this.events = events;
     this.batch = batch;
     this.connections = connections;
     this.latencySeconds = latencySeconds;
+    this.extraEnv = extraEnv;
   }
 
   public static void main(String[] args) throws Exception {
@@ -81,16 +91,21 @@ public final class GatewayBenchmark {
     int batch = 20;
     int connections = 64;
     int seconds = 20;
+    Map<String, String> extraEnv = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--events" -> events = Long.parseLong(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         case "--connections" -> connections = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--env" -> {
+          String[] kv = args[i + 1].split("=", 2);
+          extraEnv.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    new GatewayBenchmark(events, batch, connections, seconds).run();
+    new GatewayBenchmark(events, batch, connections, seconds, extraEnv).run();
     System.exit(0);
   }
 
@@ -107,8 +122,10 @@ public final class GatewayBenchmark {
     env.put("VP_HTTP_PORT", "0");
     env.put("VP_GATEWAY_SITE_EVENTS_PER_SECOND", "0");
     env.put("VP_GATEWAY_ADDRESS_REQUESTS_PER_SECOND", "0");
-    Main.Gateway gateway =
-        Main.Gateway.start(GatewaySettings.fromEnv(new EnvConfig(env)), Clock.systemUTC());
+    env.putAll(extraEnv);
+    GatewaySettings settings = GatewaySettings.fromEnv(new EnvConfig(env));
+    producerSettings = ProducerSettings.of(settings.kafka(), settings.ackTimeout());
+    Main.Gateway gateway = Main.Gateway.start(settings, Clock.systemUTC());
     endpoint = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/events");
     System.out.printf(
         "gateway benchmark: %,d events in batches of %d over %d keep-alive connections;"
@@ -133,7 +150,9 @@ public final class GatewayBenchmark {
     Latency latency = halfRateLatency(bodies, max.eventsPerSecond / 2);
     long recordsAtEnd = recordsOnTopics();
     double recordSize = averageRecordSize();
+    long cpuBefore = processCpuNanos();
     double baseline = producerPerformance(max.accepted, (int) Math.round(recordSize));
+    double baselineCpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / max.accepted;
     long acknowledged = max.accepted + latency.accepted + (afterWarmUp - before);
 
     System.out.println();
@@ -141,11 +160,20 @@ public final class GatewayBenchmark {
         "  gateway, max (closed loop)        %,10.0f events/s  (%,d accepted, other answers %s)%n",
         max.eventsPerSecond, max.accepted, max.others);
     System.out.printf(
-        "  baseline, Kafka ProducerPerformance %,8.0f records/s (%,d records of %.0f bytes, same producer settings)%n",
-        baseline, max.accepted, recordSize);
+        "  baseline, Kafka ProducerPerformance %,8.0f records/s (%,d records of %.0f bytes; the"
+            + " gateway's producer settings: acks=all, idempotent, %s, linger %s ms)%n",
+        baseline,
+        max.accepted,
+        recordSize,
+        producerSettings.get(ProducerConfig.COMPRESSION_TYPE_CONFIG),
+        producerSettings.get(ProducerConfig.LINGER_MS_CONFIG));
     System.out.printf(
         "  ratio gateway / baseline          %10.2f   (target >= 0.60)%n",
         max.eventsPerSecond / baseline);
+    System.out.printf(
+        "  CPU of this JVM per event: gateway %.1f µs (gateway, broker and load; %.0f ms stolen by"
+            + " the hypervisor in that phase), baseline %.1f µs (producer and broker)%n",
+        max.cpuMicrosPerEvent, max.stolenMillis, baselineCpuMicros);
     System.out.printf(
         "  gateway at half rate (%,.0f events/s offered, %,.0f achieved): latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (target p99 < 50 ms); other answers %s%n",
         max.eventsPerSecond / 2,
@@ -172,7 +200,12 @@ public final class GatewayBenchmark {
     stack.close();
   }
 
-  record Throughput(double eventsPerSecond, long accepted, Map<Integer, Long> others) {}
+  record Throughput(
+      double eventsPerSecond,
+      long accepted,
+      Map<Integer, Long> others,
+      double cpuMicrosPerEvent,
+      double stolenMillis) {}
 
   record Latency(
       double eventsPerSecond,
@@ -184,16 +217,23 @@ public final class GatewayBenchmark {
       String slowestSeconds) {}
 
   private void warmUp(List<byte[]> requests) throws Exception {
-    // Rounds of ten seconds until the rate settles: the JIT compiles the gateway, the producer and
-    // the broker for a minute or more on two busy cores, and a maximum measured while it still
-    // does is not the maximum.
+    // Rounds of ten seconds until the JIT is done and the rate settles: on two busy cores it
+    // compiles the gateway, the producer and the broker for two minutes and more, and the rate
+    // keeps jumping while it does (a round at 100,000 events/s, the next at 140,000). A maximum
+    // measured while it still compiles is not the maximum.
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     double previous = 0;
     for (int i = 1; i <= MAX_WARM_UP_ROUNDS; i++) {
+      long jitBefore = jit.getTotalCompilationTime();
       Throughput warm = closedLoop(requests, Long.MAX_VALUE, WARM_UP_ROUND);
+      double jitShare =
+          (jit.getTotalCompilationTime() - jitBefore) / (double) WARM_UP_ROUND.toMillis();
       System.out.printf(
-          "warm-up round %d: %,d events at %,.0f events/s%n",
-          i, warm.accepted, warm.eventsPerSecond);
-      if (i >= 3 && Math.abs(warm.eventsPerSecond - previous) <= 0.03 * previous) {
+          "warm-up round %d: %,d events at %,.0f events/s, %.1f µs of CPU per event, JIT compiling"
+              + " %.0f %% of the round%n",
+          i, warm.accepted, warm.eventsPerSecond, warm.cpuMicrosPerEvent, jitShare * 100);
+      boolean settled = Math.abs(warm.eventsPerSecond - previous) <= 0.03 * previous;
+      if (i >= 3 && settled && jitShare < MAX_JIT_SHARE) {
         return;
       }
       previous = warm.eventsPerSecond;
@@ -214,6 +254,8 @@ public final class GatewayBenchmark {
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
+    long cpuStart = processCpuNanos();
+    StolenCpu stolen = StolenCpu.from(start);
     Answers answers =
         onEveryConnection(
             (client, answered) -> {
@@ -223,7 +265,14 @@ public final class GatewayBenchmark {
               }
             });
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Throughput(answers.accepted.sum() / seconds, answers.accepted.sum(), answers.others);
+    long accepted = answers.accepted.sum();
+    double cpuMicros = (processCpuNanos() - cpuStart) / 1e3 / Math.max(1, accepted);
+    double stolenMillis = 0;
+    if (stolen != null) {
+      stolen.close();
+      stolenMillis = stolen.total();
+    }
+    return new Throughput(accepted / seconds, accepted, answers.others, cpuMicros, stolenMillis);
   }
 
   /**
@@ -357,6 +406,12 @@ public final class GatewayBenchmark {
     return answers;
   }
 
+  /** CPU time of this process: the gateway, the broker and the load all run in it. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private long recordsOnTopics() {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = new ArrayList<>();
@@ -417,10 +472,10 @@ public final class GatewayBenchmark {
             "bootstrap.servers=" + bootstrap,
             "acks=all",
             "enable.idempotence=true",
-            "compression.type=lz4",
-            "linger.ms=5",
-            "batch.size=131072",
-            "buffer.memory=67108864"
+            "compression.type=" + producerSettings.get(ProducerConfig.COMPRESSION_TYPE_CONFIG),
+            "linger.ms=" + producerSettings.get(ProducerConfig.LINGER_MS_CONFIG),
+            "batch.size=" + producerSettings.get(ProducerConfig.BATCH_SIZE_CONFIG),
+            "buffer.memory=" + producerSettings.get(ProducerConfig.BUFFER_MEMORY_CONFIG)
           });
     } finally {
       System.setOut(original);
