@@ -53,7 +53,7 @@ import org.apache.kafka.tools.ProducerPerformance;
  * baseline.
  *
  * <p>{@code ./vp bench gateway [--events N] [--batch N] [--connections N] [--seconds N] [--env
- * VP_X=value]...}
+ * VP_X=value]... [--load-threads virtual|platform]}
  */
 public final class GatewayBenchmark {
   private static final Pattern PRODUCE_LATENCY =
@@ -73,17 +73,24 @@ public final class GatewayBenchmark {
   private final int connections;
   private final int latencySeconds;
   private final Map<String, String> extraEnv;
+  private final boolean virtualLoadThreads;
   private String bootstrap;
   private URI endpoint;
   private Map<String, Object> producerSettings;
 
   private GatewayBenchmark(
-      long events, int batch, int connections, int latencySeconds, Map<String, String> extraEnv) {
+      long events,
+      int batch,
+      int connections,
+      int latencySeconds,
+      Map<String, String> extraEnv,
+      boolean virtualLoadThreads) {
     this.events = events;
     this.batch = batch;
     this.connections = connections;
     this.latencySeconds = latencySeconds;
     this.extraEnv = extraEnv;
+    this.virtualLoadThreads = virtualLoadThreads;
   }
 
   public static void main(String[] args) throws Exception {
@@ -92,12 +99,21 @@ public final class GatewayBenchmark {
     int connections = 64;
     int seconds = 20;
     Map<String, String> extraEnv = new HashMap<>();
+    boolean virtualLoadThreads = true;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--events" -> events = Long.parseLong(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         case "--connections" -> connections = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--load-threads" ->
+            virtualLoadThreads =
+                switch (args[i + 1]) {
+                  case "virtual" -> true;
+                  case "platform" -> false;
+                  default ->
+                      throw new IllegalArgumentException("--load-threads is virtual or platform");
+                };
         case "--env" -> {
           String[] kv = args[i + 1].split("=", 2);
           extraEnv.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -105,7 +121,7 @@ public final class GatewayBenchmark {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    new GatewayBenchmark(events, batch, connections, seconds, extraEnv).run();
+    new GatewayBenchmark(events, batch, connections, seconds, extraEnv, virtualLoadThreads).run();
     System.exit(0);
   }
 
@@ -383,13 +399,17 @@ public final class GatewayBenchmark {
     void run(KeepAliveClient client, Answers answers) throws Exception;
   }
 
-  /** Runs {@code loop} on each of the connections, one platform thread each, until all end. */
+  /**
+   * Runs {@code loop} on each of the connections, one thread each (virtual unless {@code
+   * --load-threads platform}), until all end.
+   */
   private Answers onEveryConnection(ConnectionLoop loop) throws InterruptedException {
     Answers answers = new Answers();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
+      Thread.Builder builder = virtualLoadThreads ? Thread.ofVirtual() : Thread.ofPlatform();
       threads.add(
-          Thread.ofPlatform()
+          builder
               .name("load-" + c)
               .start(
                   () -> {
