@@ -25,6 +25,7 @@ import io.visitorprofiler.schemas.PageView;
 import io.visitorprofiler.schemas.PostchatSubmitted;
 import io.visitorprofiler.schemas.PrechatSubmitted;
 import io.visitorprofiler.schemas.Purchase;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,13 +74,13 @@ public final class EventBatchReader {
           null,
           List.of(),
           List.of(new ApiError.Problem(where, "not valid JSON: " + e.getOriginalMessage())));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return new EventBatch(
           null, List.of(), List.of(new ApiError.Problem("body", "unreadable: " + e.getMessage())));
     }
   }
 
-  private EventBatch read(JsonParser parser) throws java.io.IOException {
+  private EventBatch read(JsonParser parser) throws IOException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       return new EventBatch(
           null, List.of(), List.of(new ApiError.Problem("body", "must be a JSON object")));
@@ -124,7 +125,7 @@ public final class EventBatchReader {
    * The events of the array the parser is on, or null when it is empty. Past the limit the rest is
    * only counted, for the answer.
    */
-  private ReadEvents readEvents(JsonParser parser) throws java.io.IOException {
+  private ReadEvents readEvents(JsonParser parser) throws IOException {
     List<IncomingEvent> read = new ArrayList<>();
     List<ApiError.Problem> problems = new ArrayList<>();
     int count = 0;
