@@ -27,6 +27,13 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private boolean isKey;
   private boolean autoRegister = true;
   private final Map<Schema, AvroBinaryWriter> writers = new ConcurrentHashMap<>();
+  private final Map<String, Map<Schema, Target>> targets = new ConcurrentHashMap<>();
+
+  /**
+   * What writing a schema to a topic needs, found on its first record rather than on every one: the
+   * wire-format header with the registered id, and the compiled writer.
+   */
+  private record Target(byte[] header, AvroBinaryWriter writer) {}
 
   /** For Kafka to instantiate; {@link #configure} builds the registry client. */
   public AvroSerializer() {}
@@ -57,24 +64,35 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       throw new IllegalStateException("AvroSerializer used before configure()");
     }
     Schema schema = data.getSchema();
-    String subject = Subjects.of(topic, isKey);
-    int id;
-    try {
-      id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
-    } catch (SchemaRegistryException e) {
-      throw new SerializationException(
-          "cannot write " + schema.getFullName() + " to " + topic + ": " + e.getMessage(), e);
+    Map<Schema, Target> bySchema = targets.computeIfAbsent(topic, t -> new ConcurrentHashMap<>());
+    Target target = bySchema.get(schema);
+    if (target == null) {
+      target = targetFor(topic, schema);
+      bySchema.put(schema, target);
     }
     BinaryOutput out = new BinaryOutput(512);
-    byte[] header = new byte[WireFormat.HEADER_SIZE];
-    WireFormat.writeHeader(header, id);
-    out.writeFixed(header, 0, header.length);
+    out.writeFixed(target.header(), 0, WireFormat.HEADER_SIZE);
     try {
-      writers.computeIfAbsent(schema, AvroBinaryWriter::new).write(data, out);
+      target.writer().write(data, out);
     } catch (RuntimeException e) {
       throw new SerializationException(
           "cannot encode " + schema.getFullName() + " for " + topic + ": " + e.getMessage(), e);
     }
     return out.toByteArray();
+  }
+
+  /** Registers (or looks up) the schema under the topic's subject; a failure is not remembered. */
+  private Target targetFor(String topic, Schema schema) {
+    int id;
+    try {
+      String subject = Subjects.of(topic, isKey);
+      id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
+    } catch (SchemaRegistryException e) {
+      throw new SerializationException(
+          "cannot write " + schema.getFullName() + " to " + topic + ": " + e.getMessage(), e);
+    }
+    byte[] header = new byte[WireFormat.HEADER_SIZE];
+    WireFormat.writeHeader(header, id);
+    return new Target(header, writers.computeIfAbsent(schema, AvroBinaryWriter::new));
   }
 }

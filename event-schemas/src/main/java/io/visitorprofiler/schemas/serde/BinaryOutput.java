@@ -18,10 +18,6 @@ final class BinaryOutput {
     buffer = new byte[Math.max(16, initialCapacity)];
   }
 
-  int size() {
-    return size;
-  }
-
   byte[] toByteArray() {
     return Arrays.copyOf(buffer, size);
   }
