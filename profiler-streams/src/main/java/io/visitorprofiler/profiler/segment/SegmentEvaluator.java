@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileView;
+import io.visitorprofiler.profiler.rules.FieldMask;
 import io.visitorprofiler.profiler.rules.FieldValues;
 import io.visitorprofiler.profiler.rules.SegmentRule;
 import io.visitorprofiler.profiler.rules.TimeThreshold;
@@ -14,6 +15,7 @@ import io.visitorprofiler.schemas.VisitorProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,7 @@ public final class SegmentEvaluator {
   private final Duration defaultMinDwell;
   private final Duration fallbackTick;
   private final Counter evaluations;
+  private final Counter visitedRules;
   private final Counter ruleErrors;
 
   /**
@@ -52,6 +55,7 @@ public final class SegmentEvaluator {
     this.defaultMinDwell = defaultMinDwell;
     this.fallbackTick = fallbackTick;
     this.evaluations = metrics.counter("profiler.rule.evaluations");
+    this.visitedRules = metrics.counter("profiler.rules.visited");
     this.ruleErrors = metrics.counter("profiler.rule.errors");
   }
 
@@ -86,14 +90,30 @@ public final class SegmentEvaluator {
       }
     }
     List<Membership> kept = new ArrayList<>();
-    FieldValues fields = null;
     long nowMillis = now.toEpochMilli();
+    FieldValues fields = ProfileView.fields(profile, nowMillis, settings);
     Instant checkedAt = profile.getRulesCheckedAt();
     boolean someSavedSince =
         checkedAt == null
             || rules.lastSaved(profile.getSiteId()).map(t -> t.isAfter(checkedAt)).orElse(false);
-
+    // The rules to visit: those the visitor can match now (the others have an equality guard that
+    // does not hold, so a non-member stays out) among those that read a changed field, and those
+    // of the visitor's memberships. Time-dependent rules are visited whatever changed, as the
+    // next check is computed from them; a rule saved since the visitor's last evaluation runs
+    // whatever changed.
+    BitSet visit =
+        rules.candidatesOf(
+            profile.getSiteId(),
+            fields,
+            someSavedSince ? FieldMask.ALL : changed | FieldMask.TIME_DEPENDENT);
     for (int i = 0; i < slots.length; i++) {
+      if (slots[i] != null) {
+        visit.set(i);
+      }
+    }
+
+    visitedRules.increment(visit.cardinality());
+    for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
       SegmentRule rule = siteRules.get(i);
       Membership membership = slots[i];
       boolean run =
@@ -106,9 +126,6 @@ public final class SegmentEvaluator {
           kept.add(membership);
         }
         continue;
-      }
-      if (fields == null) {
-        fields = ProfileView.fields(profile, nowMillis, settings);
       }
       // A guard that fails means no match (a member leaves, a non-member stays out); when the
       // guards are the whole condition and hold, they are the match. CEL runs for the rest.
@@ -139,7 +156,7 @@ public final class SegmentEvaluator {
     if (checkedAt == null || now.isAfter(checkedAt)) {
       profile.setRulesCheckedAt(now);
     }
-    return new Outcome(transitions, nextCheck(profile, rules, nowMillis));
+    return new Outcome(transitions, nextCheck(profile, siteRules, visit, rules, nowMillis));
   }
 
   /** A rule saved after the visitor's last evaluation has never seen this visitor. */
@@ -168,13 +185,25 @@ public final class SegmentEvaluator {
     return own == null ? defaultMinDwell : Duration.ofSeconds(own);
   }
 
-  /** The earliest moment after {@code now} at which time alone can change an outcome. */
-  private Instant nextCheck(VisitorProfile p, SegmentRuleBook.Snapshot rules, long now) {
+  /**
+   * The earliest moment after {@code now} at which time alone can change an outcome: only the
+   * visited rules can (the others have an equality guard on a field that time does not change).
+   */
+  private Instant nextCheck(
+      VisitorProfile p,
+      List<SegmentRule> siteRules,
+      BitSet visited,
+      SegmentRuleBook.Snapshot rules,
+      long now) {
     long lastSeen = p.getLastSeen().toEpochMilli();
     long offlineAt = lastSeen + settings.onlineWindow().toMillis();
     long next = Long.MAX_VALUE;
     boolean timeRules = false;
-    for (SegmentRule rule : rules.timeDependentRulesOf(p.getSiteId())) {
+    for (int i = visited.nextSetBit(0); i >= 0; i = visited.nextSetBit(i + 1)) {
+      SegmentRule rule = siteRules.get(i);
+      if (!rule.timeDependent()) {
+        continue;
+      }
       timeRules = true;
       if (rule.thresholds().isEmpty()) {
         next = earliest(next, now + fallbackTick.toMillis(), now);

@@ -1,9 +1,11 @@
 package io.visitorprofiler.profiler.segment;
 
+import io.visitorprofiler.profiler.rules.FieldValues;
 import io.visitorprofiler.profiler.rules.SegmentRule;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,8 +25,8 @@ public final class SegmentRuleBook {
       Map<String, List<SegmentRule>> bySite,
       Map<String, SegmentRule> byId,
       Map<String, Integer> positions,
-      Map<String, List<SegmentRule>> timeDependentBySite,
-      Map<String, Instant> lastSavedBySite) {
+      Map<String, Instant> lastSavedBySite,
+      Map<String, CandidateIndex> candidatesBySite) {
     static final Snapshot EMPTY = of(0, Map.of());
 
     /** The site's rules in evaluation order (by segment id). */
@@ -37,9 +39,15 @@ public final class SegmentRuleBook {
       return positions.getOrDefault(segmentId, -1);
     }
 
-    /** The site's rules whose outcome can change with time alone. */
-    public List<SegmentRule> timeDependentRulesOf(String siteId) {
-      return timeDependentBySite.getOrDefault(siteId, List.of());
+    /**
+     * The positions in {@link #rulesOf} of the site's rules that can match the visitor now and may
+     * read a changed field; the others have an equality guard that does not hold or read nothing
+     * that changed (see {@link CandidateIndex}).
+     */
+    public BitSet candidatesOf(String siteId, FieldValues visitor, long changed) {
+      return candidatesBySite
+          .getOrDefault(siteId, CandidateIndex.EMPTY)
+          .candidates(visitor, changed);
     }
 
     /** When the most recently saved rule of the site was saved, if it has rules. */
@@ -54,8 +62,8 @@ public final class SegmentRuleBook {
       }
       Map<String, List<SegmentRule>> frozen = new HashMap<>();
       Map<String, Integer> positions = new HashMap<>();
-      Map<String, List<SegmentRule>> timeDependent = new HashMap<>();
       Map<String, Instant> lastSaved = new HashMap<>();
+      Map<String, CandidateIndex> candidates = new HashMap<>();
       // Evaluation order is fixed (by segment id) so that output order is deterministic.
       bySite.forEach(
           (site, list) -> {
@@ -67,7 +75,7 @@ public final class SegmentRuleBook {
               lastSaved.merge(
                   site, rule.definition().getUpdatedAt(), (a, b) -> a.isAfter(b) ? a : b);
             }
-            timeDependent.put(site, list.stream().filter(SegmentRule::timeDependent).toList());
+            candidates.put(site, CandidateIndex.of(list));
           });
       // Looked up per membership on every evaluation: hash maps, which compare hashes before
       // keys, not Map.copyOf's probing table, which compares every probed id (5 % of the samples
@@ -77,8 +85,8 @@ public final class SegmentRuleBook {
           Map.copyOf(frozen),
           Collections.unmodifiableMap(new HashMap<>(rules)),
           Collections.unmodifiableMap(positions),
-          Map.copyOf(timeDependent),
-          Map.copyOf(lastSaved));
+          Map.copyOf(lastSaved),
+          Map.copyOf(candidates));
     }
 
     public Optional<SegmentRule> rule(String segmentId) {

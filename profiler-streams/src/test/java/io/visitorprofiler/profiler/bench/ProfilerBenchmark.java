@@ -70,6 +70,7 @@ public final class ProfilerBenchmark {
   private final List<Integer> ruleCounts;
   private final int threads;
   private final int latencySeconds;
+  private int topologyRuns;
   private final Path work;
   private final Map<String, String> extraEnv;
   private String bootstrap;
@@ -142,8 +143,11 @@ public final class ProfilerBenchmark {
         Topics.CLICKSTREAM.name(), baseline);
 
     List<String> previous = new ArrayList<>();
-    Map<Integer, Double> rates = new HashMap<>();
+    // In run order: a rule set may be given more than once (--rules 10,1000,10,1000), so that
+    // each 1,000-rule run has a 10-rule run next to it on a machine whose speed drifts.
+    List<double[]> rates = new ArrayList<>();
     boolean warm = false;
+    boolean latencyMeasured = false;
     for (int count : ruleCounts) {
       List<SegmentDefinition> rules =
           RuleSetGenerator.rules(count, Instant.now().minusSeconds(3600));
@@ -155,19 +159,24 @@ public final class ProfilerBenchmark {
         runTopology("warm-up", count, events, false);
         warm = true;
       }
-      rates.put(count, runTopology(count + " rules", count, events, count == latencyRuleCount()));
+      // Latency once, on the first run of its rule set; --latency-seconds 0 skips it.
+      boolean latency = latencySeconds > 0 && count == latencyRuleCount() && !latencyMeasured;
+      latencyMeasured |= latency;
+      rates.add(new double[] {count, runTopology(count + " rules", count, events, latency)});
     }
     System.out.println();
     System.out.println("summary");
     System.out.printf("  baseline (ConsumerPerformance)   %,10.0f records/s%n", baseline);
-    for (int count : ruleCounts) {
+    double lastTen = 0;
+    for (double[] run : rates) {
       System.out.printf(
           "  topology, %4d rules             %,10.0f events/s  (%.0f%% of baseline)%n",
-          count, rates.get(count), 100 * rates.get(count) / baseline);
-    }
-    if (rates.containsKey(10) && rates.containsKey(1000)) {
-      System.out.printf(
-          "  1000 rules / 10 rules            %10.2f%n", rates.get(1000) / rates.get(10));
+          (int) run[0], run[1], 100 * run[1] / baseline);
+      if (run[0] == 10) {
+        lastTen = run[1];
+      } else if (run[0] == 1000 && lastTen > 0) {
+        System.out.printf("  1000 rules / 10 rules            %10.2f%n", run[1] / lastTen);
+      }
     }
     registry.stop();
     cluster.close();
@@ -261,8 +270,10 @@ public final class ProfilerBenchmark {
 
   private double runTopology(String run, int ruleCount, long events, boolean measureLatency)
       throws Exception {
-    String applicationId = "bench-" + run.replace(' ', '-');
-    Path stateDir = work.resolve("state-" + run.replace(' ', '-'));
+    // Its own group and state for every run: a rule set given twice must not resume the first.
+    String name = run.replace(' ', '-') + "-" + ++topologyRuns;
+    String applicationId = "bench-" + name;
+    Path stateDir = work.resolve("state-" + name);
     Map<String, String> env = new HashMap<>();
     env.put("VP_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("VP_SCHEMA_REGISTRY_URL", registryUrl);
@@ -305,11 +316,13 @@ public final class ProfilerBenchmark {
     double rate = (processed(meters) - 0) / ((last - first) / 1e9);
     double evaluations = meters.counter("profiler.rule.evaluations").count();
     System.out.printf(
-        "topology  %10s: %,d events in %.1f s = %,.0f events/s; %.1f rule evaluations per event; %,.0f transitions%n",
+        "topology  %10s: %,d events in %.1f s = %,.0f events/s; %.1f rules visited and %.1f CEL"
+            + " evaluations per event; %,.0f transitions%n",
         run,
         (long) processed(meters),
         (last - first) / 1e9,
         rate,
+        meters.counter("profiler.rules.visited").count() / events,
         evaluations / events,
         meters.find("profiler.transitions").counters().stream().mapToDouble(c -> c.count()).sum());
     if (firstTime != null) {
@@ -413,6 +426,8 @@ public final class ProfilerBenchmark {
             });
     System.gc(); // the generator's garbage, before the clock starts rather than during the phase
     long phaseStart = System.nanoTime();
+    // The phase's start on the wall clock, to match a slow second with GC and broker logs.
+    java.time.LocalTime phaseStartClock = java.time.LocalTime.now().withNano(0);
     StolenCpu stolen = StolenCpu.from(phaseStart);
     StreamThreadTime before = StreamThreadTime.of(streams, meters);
     StreamThreadTime after;
@@ -470,7 +485,8 @@ public final class ProfilerBenchmark {
       slowest.add((l[0] - phaseStart) / 1_000_000_000L, l[1]);
     }
     System.out.printf(
-        "%s slowest seconds (by the event's append): %s%n", label, slowest.describe(stolen));
+        "%s slowest seconds (by the event's append; s0 began at %s): %s%n",
+        label, phaseStartClock, slowest.describe(stolen));
     System.out.printf("%s while paced, %s%n", label, after.since(before, threads));
     return v;
   }

@@ -55,6 +55,9 @@ final class StreamThreadTime {
     if (punctuations != null) {
       totals.put("punctuation-time-ns-total", punctuations.totalTime(TimeUnit.NANOSECONDS));
     }
+    // Timers fired on a visitor's next event (catch-up) or by punctuation: each is an evaluation
+    // and a write of the visitor's profile and timer entry.
+    totals.put("timers-fired-total", meters.counter("profiler.timers.fired").count());
     return new StreamThreadTime(System.nanoTime(), cpu, totals);
   }
 
@@ -64,7 +67,8 @@ final class StreamThreadTime {
     return String.format(
         "per stream thread and second: CPU %.0f ms, blocked on Kafka %.0f ms (transaction commits"
             + " %.0f ms, sending offsets %.0f ms, producer flushes %.0f ms); %.1f commits, %.1f"
-            + " polls, %.0f records processed, %.1f punctuations taking %.0f ms",
+            + " polls, %.0f records processed, %.0f timers fired, %.1f punctuations taking %.0f"
+            + " ms",
         (cpuNanos - earlier.cpuNanos) / 1e6 / seconds,
         delta(earlier, "blocked-time-ns-total") / 1e6 / seconds,
         delta(earlier, "txn-commit-time-ns-total") / 1e6 / seconds,
@@ -73,6 +77,7 @@ final class StreamThreadTime {
         delta(earlier, "commit-total") / seconds,
         delta(earlier, "poll-total") / seconds,
         delta(earlier, "process-total") / seconds,
+        delta(earlier, "timers-fired-total") / seconds,
         delta(earlier, "punctuate-total") / seconds,
         delta(earlier, "punctuation-time-ns-total") / 1e6 / seconds);
   }
