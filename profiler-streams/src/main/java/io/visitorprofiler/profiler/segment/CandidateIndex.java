@@ -29,15 +29,17 @@ import java.util.Map;
  * computed and until a non-time field changes, which needs an event.
  */
 public final class CandidateIndex {
-  static final CandidateIndex EMPTY = new CandidateIndex(0, new BitSet(), List.of());
+  static final CandidateIndex EMPTY = new CandidateIndex(0, new BitSet(), new FieldIndex[0]);
 
   /**
    * The positions filed under each literal of one field, and the fields those rules read between
-   * them: when none of these changed, none of the rules can have changed its outcome.
+   * them: when none of these changed, none of the rules can have changed its outcome. A list field
+   * (the cart's SKUs) is looked up element by element.
    */
-  private record FieldIndex(ProfileField field, Map<Object, int[]> positions, long reads) {
+  private record FieldIndex(
+      ProfileField field, boolean list, Map<Object, int[]> positions, long reads) {
     void mark(Object value, BitSet candidates) {
-      if (field.type() instanceof ListType) {
+      if (list) {
         if (value instanceof Collection<?> values) {
           for (Object element : values) {
             markOne(element, candidates);
@@ -60,9 +62,9 @@ public final class CandidateIndex {
 
   private final int size;
   private final BitSet unfiled;
-  private final List<FieldIndex> fields;
+  private final FieldIndex[] fields; // an array: walked on every evaluation
 
-  private CandidateIndex(int size, BitSet unfiled, List<FieldIndex> fields) {
+  private CandidateIndex(int size, BitSet unfiled, FieldIndex[] fields) {
     this.size = size;
     this.unfiled = unfiled;
     this.fields = fields;
@@ -106,9 +108,10 @@ public final class CandidateIndex {
           byLiteral.forEach(
               (literal, list) ->
                   positions.put(literal, list.stream().mapToInt(Integer::intValue).toArray()));
-          fields.add(new FieldIndex(field, positions, reads.get(field)));
+          fields.add(
+              new FieldIndex(field, field.type() instanceof ListType, positions, reads.get(field)));
         });
-    return new CandidateIndex(rules.size(), unfiled, List.copyOf(fields));
+    return new CandidateIndex(rules.size(), unfiled, fields.toArray(FieldIndex[]::new));
   }
 
   /**

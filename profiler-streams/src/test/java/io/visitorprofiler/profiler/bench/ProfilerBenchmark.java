@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -145,7 +146,8 @@ public final class ProfilerBenchmark {
     List<String> previous = new ArrayList<>();
     // In run order: a rule set may be given more than once (--rules 10,1000,10,1000), so that
     // each 1,000-rule run has a 10-rule run next to it on a machine whose speed drifts.
-    List<double[]> rates = new ArrayList<>();
+    record Run(int rules, double rate) {}
+    List<Run> runs = new ArrayList<>();
     boolean warm = false;
     boolean latencyMeasured = false;
     for (int count : ruleCounts) {
@@ -162,20 +164,20 @@ public final class ProfilerBenchmark {
       // Latency once, on the first run of its rule set; --latency-seconds 0 skips it.
       boolean latency = latencySeconds > 0 && count == latencyRuleCount() && !latencyMeasured;
       latencyMeasured |= latency;
-      rates.add(new double[] {count, runTopology(count + " rules", count, events, latency)});
+      runs.add(new Run(count, runTopology(count + " rules", count, events, latency)));
     }
     System.out.println();
     System.out.println("summary");
     System.out.printf("  baseline (ConsumerPerformance)   %,10.0f records/s%n", baseline);
     double lastTen = 0;
-    for (double[] run : rates) {
+    for (Run run : runs) {
       System.out.printf(
           "  topology, %4d rules             %,10.0f events/s  (%.0f%% of baseline)%n",
-          (int) run[0], run[1], 100 * run[1] / baseline);
-      if (run[0] == 10) {
-        lastTen = run[1];
-      } else if (run[0] == 1000 && lastTen > 0) {
-        System.out.printf("  1000 rules / 10 rules            %10.2f%n", run[1] / lastTen);
+          run.rules(), run.rate(), 100 * run.rate() / baseline);
+      if (run.rules() == 10) {
+        lastTen = run.rate();
+      } else if (run.rules() == 1000 && lastTen > 0) {
+        System.out.printf("  1000 rules / 10 rules            %10.2f%n", run.rate() / lastTen);
       }
     }
     registry.stop();
@@ -427,7 +429,7 @@ public final class ProfilerBenchmark {
     System.gc(); // the generator's garbage, before the clock starts rather than during the phase
     long phaseStart = System.nanoTime();
     // The phase's start on the wall clock, to match a slow second with GC and broker logs.
-    java.time.LocalTime phaseStartClock = java.time.LocalTime.now().withNano(0);
+    LocalTime phaseStartClock = LocalTime.now().withNano(0);
     StolenCpu stolen = StolenCpu.from(phaseStart);
     StreamThreadTime before = StreamThreadTime.of(streams, meters);
     StreamThreadTime after;
