@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads values in the Confluent wire format into a specific record class, resolving the writer's
  * schema (fetched by id, once) against the class's schema, so old and new versions read alike.
+ * Values written with the class's own schema (or one of the same layout) are read by a reader
+ * compiled from it ({@link AvroBinaryReader}); those of other versions by Avro's resolving reader.
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
   static {
@@ -28,7 +30,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
   private final Class<T> type;
   private final Schema readerSchema;
   private SchemaRegistry registry;
-  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  private final AvroBinaryReader compiled;
+  private final Map<Integer, Decoding<T>> readers = new ConcurrentHashMap<>();
+
+  /** How values written with one schema id are read. */
+  @FunctionalInterface
+  private interface Decoding<T> {
+    T read(byte[] data, int offset, int length) throws IOException;
+  }
 
   /** For Kafka Streams and code that configures the registry through {@link #configure}. */
   public AvroDeserializer(Class<T> type) {
@@ -39,6 +48,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     this.type = type;
     this.readerSchema = SpecificData.get().getSchema(type);
     this.registry = registry;
+    this.compiled = compile(readerSchema);
   }
 
   @Override
@@ -57,7 +67,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       throw new IllegalStateException("AvroDeserializer used before configure()");
     }
     int id = WireFormat.schemaId(topic, data);
-    SpecificDatumReader<T> reader;
+    Decoding<T> reader;
     try {
       reader = readers.computeIfAbsent(id, this::readerFor);
     } catch (SchemaRegistryException e) {
@@ -65,11 +75,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
           "cannot read schema id " + id + " on " + topic + ": " + e.getMessage(), e);
     }
     try {
-      BinaryDecoder decoder =
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
-      return reader.read(null, decoder);
+      return reader.read(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot decode a "
@@ -84,8 +90,24 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     }
   }
 
-  private SpecificDatumReader<T> readerFor(int id) {
+  private Decoding<T> readerFor(int id) {
     Schema writer = registry.schemaById(id);
-    return new SpecificDatumReader<>(writer, readerSchema);
+    if (compiled != null && AvroBinaryReader.sameLayout(writer, readerSchema)) {
+      return (data, offset, length) -> type.cast(compiled.read(data, offset, length));
+    }
+    SpecificDatumReader<T> resolving = new SpecificDatumReader<>(writer, readerSchema);
+    return (data, offset, length) -> {
+      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, offset, length, null);
+      return resolving.read(null, decoder);
+    };
+  }
+
+  /** The compiled reader of the class's schema, or null where Avro's reader must do. */
+  private static AvroBinaryReader compile(Schema schema) {
+    try {
+      return new AvroBinaryReader(schema);
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
   }
 }
