@@ -242,11 +242,16 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
       return;
     }
     Instant emittedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    // A change is timed at its event, but never after this instance's clock: brokers refuse
+    // records timed more than message.timestamp.after.max.ms (an hour by default) ahead of theirs,
+    // and one refused change fails the transaction and stops the client. The body keeps the
+    // event's time.
+    long recordTime = Math.min(at.toEpochMilli(), emittedAt.toEpochMilli());
     for (SegmentChange change :
         SegmentChangeFactory.build(
             profile, transitions, rules, cause, causeEventId, at, emittedAt)) {
       (change.getTransition() == Transition.ENTERED ? metrics.entered : metrics.exited).increment();
-      context.forward(new Record<>(change.getVisitorId(), change, at.toEpochMilli()));
+      context.forward(new Record<>(change.getVisitorId(), change, recordTime));
     }
   }
 

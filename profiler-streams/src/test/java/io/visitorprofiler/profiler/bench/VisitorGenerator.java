@@ -57,6 +57,10 @@ final class VisitorGenerator {
   private static final String[] DEVICES = {"desktop", "mobile", "mobile", "tablet"};
 
   private final SplittableRandom random;
+
+  /** Milliseconds between two visitors' arrivals. */
+  static final long ARRIVAL_MS = 3;
+
   private final Instant start;
 
   VisitorGenerator(long seed, Instant start) {
@@ -90,7 +94,7 @@ final class VisitorGenerator {
   }
 
   private Instant arrivalOf(int index) {
-    return start.plusMillis(index * 3L);
+    return start.plusMillis(index * ARRIVAL_MS);
   }
 
   /** What the harness needs of a generated event to send it and to recognise its changes. */
@@ -105,6 +109,15 @@ final class VisitorGenerator {
           new Envelope(Topics.CHAT.name(), e.getVisitorId(), e.getEventId(), e.getEventTime());
       default -> throw new IllegalArgumentException("not an event: " + event.getClass());
     };
+  }
+
+  /** Gives a generated event another id (a harness's tag, to find the event by its changes). */
+  static void tagEventId(SpecificRecord event, String eventId) {
+    switch (event) {
+      case ClickstreamEvent e -> e.setEventId(eventId);
+      case ChatEvent e -> e.setEventId(eventId);
+      default -> throw new IllegalArgumentException("not an event: " + event.getClass());
+    }
   }
 
   /** Emits every event of visitor {@code index}, in time order; returns how many. */

@@ -197,4 +197,19 @@ class SegmentLifecycleTest {
       assertThat(driver.counter("profiler.rule.evaluations") - afterFirst).isEqualTo(1);
     }
   }
+
+  @Test
+  void aChangeCausedByAnEventFromTheFutureIsNotTimedAfterTheClock() {
+    // A broker refuses records timed more than message.timestamp.after.max.ms (an hour by
+    // default) ahead of its clock, and one refused change failed the transaction and stopped the
+    // whole client. The change keeps the event's time in its body.
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("miami", 20, "visitor.geo.city == 'Miami'"));
+      driver.send(pageView("v1", at(120, 0), "/", "Miami", null)); // two hours ahead
+      var record = driver.changes.readRecord();
+      assertThat(record.value().getTransition()).hasToString("ENTERED");
+      assertThat(record.value().getCauseEventTime()).isEqualTo(at(120, 0));
+      assertThat(record.getRecordTime()).isBefore(at(1, 0));
+    }
+  }
 }
