@@ -76,10 +76,15 @@ final class AvroBinaryReader {
 
   private static final class Compiler {
     private final GenericData model;
-    private final Map<Schema, RecordReader> records = new IdentityHashMap<>();
+    private final Map<Schema, RecordReader> records;
 
     Compiler(GenericData model) {
+      this(model, new IdentityHashMap<>());
+    }
+
+    private Compiler(GenericData model, Map<Schema, RecordReader> records) {
       this.model = model;
+      this.records = records;
     }
 
     ValueReader compile(Schema schema) {
@@ -197,10 +202,18 @@ final class AvroBinaryReader {
       }
       RecordReader reader = new RecordReader(newRecord(schema));
       records.put(schema, reader);
+      // A generated class converts its fields' logical types with its own model, as Avro does.
+      Compiler fieldCompiler = this;
+      if (model instanceof SpecificData specific && specific.getClass(schema) != null) {
+        GenericData own = SpecificData.getForSchema(schema);
+        if (own != model) {
+          fieldCompiler = new Compiler(own, records);
+        }
+      }
       List<Schema.Field> fields = schema.getFields();
       ValueReader[] readers = new ValueReader[fields.size()];
       for (int i = 0; i < readers.length; i++) {
-        readers[i] = compile(fields.get(i).schema());
+        readers[i] = fieldCompiler.compile(fields.get(i).schema());
       }
       reader.fields = readers;
       return reader;
