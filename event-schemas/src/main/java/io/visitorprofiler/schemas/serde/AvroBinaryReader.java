@@ -42,8 +42,6 @@ final class AvroBinaryReader {
     TrustedSchemaClasses.install();
   }
 
-  private static final String STRING_TYPE = GenericData.STRING_PROP;
-
   private final ValueReader root;
 
   AvroBinaryReader(Schema schema) {
@@ -127,7 +125,7 @@ final class AvroBinaryReader {
 
     /** A String where the schema asks for one (as our generated classes do), else a Utf8. */
     private static ValueReader string(Schema schema) {
-      if ("String".equals(schema.getProp(STRING_TYPE))) {
+      if ("String".equals(schema.getProp(GenericData.STRING_PROP))) {
         return BinaryInput::readString;
       }
       return in -> new Utf8(in.readStringBytes());
@@ -200,11 +198,13 @@ final class AvroBinaryReader {
       if (known != null) {
         return known; // a recursive schema: its fields are filled in below
       }
-      RecordReader reader = new RecordReader(newRecord(schema));
+      Class<?> generated =
+          model instanceof SpecificData specific ? specific.getClass(schema) : null;
+      RecordReader reader = new RecordReader(newRecord(schema, generated));
       records.put(schema, reader);
       // A generated class converts its fields' logical types with its own model, as Avro does.
       Compiler fieldCompiler = this;
-      if (model instanceof SpecificData specific && specific.getClass(schema) != null) {
+      if (generated != null) {
         GenericData own = SpecificData.getForSchema(schema);
         if (own != model) {
           fieldCompiler = new Compiler(own, records);
@@ -221,8 +221,7 @@ final class AvroBinaryReader {
 
     /** The generated class's constructor as a Supplier, or a generic record. */
     @SuppressWarnings("unchecked")
-    private Supplier<IndexedRecord> newRecord(Schema schema) {
-      Class<?> type = model instanceof SpecificData specific ? specific.getClass(schema) : null;
+    private static Supplier<IndexedRecord> newRecord(Schema schema, Class<?> type) {
       if (type == null || !IndexedRecord.class.isAssignableFrom(type)) {
         return () -> new GenericData.Record(schema);
       }

@@ -41,10 +41,10 @@ final class EncodedEvents {
     if (keyBytes.length > Short.MAX_VALUE) {
       throw new IllegalArgumentException("key of " + keyBytes.length + " bytes");
     }
-    int topic8 = topics.indexOf(topic);
-    if (topic8 < 0) {
+    int topicIndex = topics.indexOf(topic);
+    if (topicIndex < 0) {
       topics.add(topic);
-      topic8 = topics.size() - 1;
+      topicIndex = topics.size() - 1;
     }
     int length = keyBytes.length + value.length;
     if (used + length > chunk.length) {
@@ -62,7 +62,7 @@ final class EncodedEvents {
       keyLengthOf = Arrays.copyOf(keyLengthOf, grown);
       valueLengthOf = Arrays.copyOf(valueLengthOf, grown);
     }
-    topicOf[size] = (byte) topic8;
+    topicOf[size] = (byte) topicIndex;
     chunkOf[size] = chunks.size() - 1;
     offsetOf[size] = used;
     keyLengthOf[size] = (short) keyBytes.length;
