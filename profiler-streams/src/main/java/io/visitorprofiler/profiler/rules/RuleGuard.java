@@ -1,6 +1,7 @@
 package io.visitorprofiler.profiler.rules;
 
 import java.util.Collection;
+import java.util.Map;
 
 /**
  * A cheap necessary condition of a rule: one conjunct of its top-level {@code &&} that compares a
@@ -10,9 +11,13 @@ import java.util.Collection;
  *
  * <p>The forms: a string field equal to a literal ({@code visitor.geo.city == 'Miami'}), a literal
  * in the cart's SKUs ({@code 'CUPS-6' in visitor.cart.skus}), a string field's {@code
- * startsWith}/{@code endsWith}/{@code contains} with a literal, and a number field compared with a
- * number ({@code visitor.purchases.count >= 2}). A field missing from the view makes the conjunct
- * an error in CEL, which never matches: the guard does not hold either.
+ * startsWith}/{@code endsWith}/{@code contains} with a literal, a number field compared with a
+ * number ({@code visitor.purchases.count >= 2}), a key in a map field ({@code 'found' in
+ * visitor.postChat}) and a map field's entry equal to a literal ({@code visitor.postChat['found']
+ * == 'no'}, literal {@code Map.entry("found", "no")}). A field missing from the view, or a key
+ * missing from a map that is indexed, makes the conjunct an error in CEL, which never matches: the
+ * guard does not hold either. (An error costs CEL a formatted exception, so a rule guarded this way
+ * decides without one.)
  */
 public record RuleGuard(ProfileField field, Test test, Object literal) {
 
@@ -26,7 +31,9 @@ public record RuleGuard(ProfileField field, Test test, Object literal) {
     LESS,
     LESS_OR_EQUAL,
     GREATER,
-    GREATER_OR_EQUAL
+    GREATER_OR_EQUAL,
+    HAS_KEY,
+    ENTRY_EQUALS
   }
 
   /** Whether the guard holds on the fields of a profile view. */
@@ -40,6 +47,11 @@ public record RuleGuard(ProfileField field, Test test, Object literal) {
       case CONTAINS -> value instanceof String s && s.contains((String) literal);
       case LESS, LESS_OR_EQUAL, GREATER, GREATER_OR_EQUAL ->
           value instanceof Number number && compares(number, (Number) literal);
+      case HAS_KEY -> value instanceof Map<?, ?> map && map.containsKey(literal);
+      case ENTRY_EQUALS ->
+          value instanceof Map<?, ?> map
+              && literal instanceof Map.Entry<?, ?> entry
+              && entry.getValue().equals(map.get(entry.getKey()));
     };
   }
 

@@ -7,6 +7,7 @@ import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.navigation.CelNavigableExpr;
+import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
@@ -191,13 +192,22 @@ public final class SegmentRuleCompiler {
     String function = expr.call().function();
     List<CelExpr> args = expr.call().args();
     if (function.equals("_==_") && args.size() == 2) {
-      return equality(args.get(0), args.get(1)).or(() -> equality(args.get(1), args.get(0)));
+      return equality(args.get(0), args.get(1))
+          .or(() -> equality(args.get(1), args.get(0)))
+          .or(() -> entryEquality(args.get(0), args.get(1)))
+          .or(() -> entryEquality(args.get(1), args.get(0)));
     }
     if (function.equals("@in") && args.size() == 2) {
       Optional<String> literal = stringConstant(args.get(0));
-      Optional<ProfileField> list = field(args.get(1));
-      if (literal.isPresent() && list.isPresent() && list.get() == ProfileField.CART_SKUS) {
-        return Optional.of(new RuleGuard(list.get(), RuleGuard.Test.IN_LIST, literal.get()));
+      Optional<ProfileField> container = field(args.get(1));
+      if (literal.isEmpty() || container.isEmpty()) {
+        return Optional.empty();
+      }
+      if (container.get() == ProfileField.CART_SKUS) {
+        return Optional.of(new RuleGuard(container.get(), RuleGuard.Test.IN_LIST, literal.get()));
+      }
+      if (container.get().type() instanceof MapType) {
+        return Optional.of(new RuleGuard(container.get(), RuleGuard.Test.HAS_KEY, literal.get()));
       }
       return Optional.empty();
     }
@@ -226,6 +236,24 @@ public final class SegmentRuleCompiler {
       return Optional.empty();
     }
     return Optional.of(new RuleGuard(field.get(), RuleGuard.Test.EQUALS, literal.get()));
+  }
+
+  /** {@code visitor.postChat['found'] == 'no'}: a map field indexed by a literal key. */
+  private static Optional<RuleGuard> entryEquality(CelExpr indexSide, CelExpr literalSide) {
+    if (indexSide.getKind() != CelExpr.ExprKind.Kind.CALL
+        || !indexSide.call().function().equals("_[_]")
+        || indexSide.call().args().size() != 2) {
+      return Optional.empty();
+    }
+    Optional<ProfileField> map =
+        field(indexSide.call().args().get(0)).filter(f -> f.type() instanceof MapType);
+    Optional<String> key = stringConstant(indexSide.call().args().get(1));
+    Optional<String> literal = stringConstant(literalSide);
+    if (map.isEmpty() || key.isEmpty() || literal.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RuleGuard(map.get(), RuleGuard.Test.ENTRY_EQUALS, Map.entry(key.get(), literal.get())));
   }
 
   /** {@code field <op> number}, for a number field. */

@@ -4,15 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.visitorprofiler.profiler.rules.FieldMask;
 import io.visitorprofiler.profiler.rules.ProfileField;
+import io.visitorprofiler.schemas.Cart;
 import io.visitorprofiler.schemas.CartItem;
 import io.visitorprofiler.schemas.CartUpdated;
 import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.CustomVariables;
+import io.visitorprofiler.schemas.Device;
 import io.visitorprofiler.schemas.EventContext;
 import io.visitorprofiler.schemas.Geo;
+import io.visitorprofiler.schemas.Identity;
 import io.visitorprofiler.schemas.PageView;
 import io.visitorprofiler.schemas.Privacy;
+import io.visitorprofiler.schemas.Purchases;
+import io.visitorprofiler.schemas.TrafficSource;
+import io.visitorprofiler.schemas.Visit;
 import io.visitorprofiler.schemas.VisitorProfile;
+import io.visitorprofiler.schemas.serde.TrustedSchemaClasses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,12 +44,34 @@ class ProfileUpdaterTest {
         .setContext(
             EventContext.newBuilder()
                 .setReceivedAt(at)
-                .setDevice(new io.visitorprofiler.schemas.Device())
+                .setDevice(new Device())
                 .setGeo(Geo.newBuilder().setCity("Miami").build())
                 .setPrivacy(new Privacy())
                 .build())
         .setPayload(payload)
         .build();
+  }
+
+  @Test
+  void aNewProfileHoldsTheSchemaDefaults() {
+    TrustedSchemaClasses.install(); // the builders below default an enum field
+    VisitorProfile built =
+        VisitorProfile.newBuilder()
+            .setVisitorId("v")
+            .setSiteId("demo")
+            .setFirstSeen(T0)
+            .setLastSeen(T0)
+            .setVisit(Visit.newBuilder().setStartedAt(T0).setLastActivityAt(T0).build())
+            .setGeo(Geo.newBuilder().build())
+            .setDevice(Device.newBuilder().build())
+            .setSource(TrafficSource.newBuilder().build())
+            .setIdentity(Identity.newBuilder().build())
+            .setCart(Cart.newBuilder().build())
+            .setPurchases(Purchases.newBuilder().build())
+            .build();
+
+    assertThat(ProfileUpdater.newProfile("v", "demo", T0)).isEqualTo(built);
+    assertThat(ProfileUpdater.newVisit(T0)).isEqualTo(built.getVisit());
   }
 
   @Test

@@ -127,6 +127,15 @@ class SegmentRuleCompilerTest {
         .containsExactly(
             new RuleGuard(ProfileField.VISIT_LANDING_URL, RuleGuard.Test.ENDS_WITH, "/cruises"),
             new RuleGuard(ProfileField.PAGE_VIEWS, RuleGuard.Test.GREATER_OR_EQUAL, 3L));
+    assertThat(
+            compile("'department' in visitor.preChat && 'sales' == visitor.preChat['department']")
+                .guards())
+        .containsExactly(
+            new RuleGuard(ProfileField.PRE_CHAT, RuleGuard.Test.HAS_KEY, "department"),
+            new RuleGuard(
+                ProfileField.PRE_CHAT,
+                RuleGuard.Test.ENTRY_EQUALS,
+                Map.entry("department", "sales")));
     assertThat(compile("visitor.geo.city == 'Miami' || visitor.visits > 2").guards()).isEmpty();
     // Not necessary conditions of the rule: no guard.
     assertThat(compile("visitor.visits != 2 && !(visitor.visits < 1)").guards()).isEmpty();
@@ -134,6 +143,10 @@ class SegmentRuleCompilerTest {
 
     // Guards decide a rule only when they are its whole condition.
     assertThat(compile("visitor.visits > 2 && visitor.geo.city == 'Miami'").guardsDecide())
+        .isTrue();
+    assertThat(
+            compile("visitor.postChat['found'] == 'no' && visitor.geo.city == 'Miami'")
+                .guardsDecide())
         .isTrue();
     assertThat(compile("visitor.geo.city == 'Miami' && visitor.online").guardsDecide()).isFalse();
     assertThat(compile("visitor.geo.city == 'Miami' || visitor.visits > 2").guardsDecide())
@@ -146,9 +159,15 @@ class SegmentRuleCompilerTest {
     profile.getGeo().setCity("Miami");
     profile.setVisits(3);
     profile.getVisit().setLandingUrl("https://shop.test/cruises");
+    profile.getPostChat().put("found", "no");
     Map<String, Object> view = ProfileView.of(profile, 0, ProfileSettings.DEFAULTS);
     for (String conjunct :
         List.of(
+            "'found' in visitor.postChat",
+            "'rating' in visitor.postChat",
+            "visitor.postChat['found'] == 'no'",
+            "visitor.postChat['found'] == 'yes'",
+            "'no' == visitor.postChat['found']",
             "visitor.geo.city == 'Miami'",
             "visitor.geo.city == 'Boston'",
             "'CUPS-6' in visitor.cart.skus",
@@ -178,5 +197,9 @@ class SegmentRuleCompilerTest {
             compile("'found' in visitor.postChat && visitor.postChat['found'] == 'no'")
                 .matches(view))
         .isFalse();
+    // Its guard does not hold, and decides the rule: a non-match, as the evaluator counts an
+    // error, without CEL running into it.
+    assertThat(unguarded.guardsDecide()).isTrue();
+    assertThat(unguarded.guardsHold(FieldValues.of(view))).isFalse();
   }
 }
