@@ -24,6 +24,7 @@ import io.visitorprofiler.testkit.KafkaClusterExtension;
 import io.visitorprofiler.testkit.SchemaRegistryExtension;
 import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
+import io.visitorprofiler.testkit.ThreadCpu;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,6 +57,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.tools.ConsumerPerformance;
 
@@ -70,6 +72,10 @@ public final class ProfilerBenchmark {
   private final int visitors;
   private final List<Integer> ruleCounts;
   private final int threads;
+
+  /** How many of the busiest thread groups a phase names. */
+  private static final int THREAD_GROUPS_SHOWN = 8;
+
   private final int latencySeconds;
   private int topologyRuns;
   private int latencyPhases;
@@ -115,7 +121,11 @@ public final class ProfilerBenchmark {
         extraEnv.put(kv[0], kv[1]);
       }
     }
-    new ProfilerBenchmark(visitors, rules, threads, latencySeconds, work, extraEnv).run();
+    try {
+      new ProfilerBenchmark(visitors, rules, threads, latencySeconds, work, extraEnv).run();
+    } finally {
+      Utils.delete(work.toFile()); // the registry's log and whatever state a failed run left
+    }
     System.exit(0);
   }
 
@@ -306,16 +316,19 @@ public final class ProfilerBenchmark {
     streams.start();
     long first = 0;
     StreamThreadTime firstTime = null;
+    ThreadCpu firstThreads = null;
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (processed(meters) < events && System.nanoTime() < deadline) {
       if (first == 0 && processed(meters) > 0) {
         first = System.nanoTime();
         firstTime = StreamThreadTime.of(streams, meters);
+        firstThreads = ThreadCpu.now();
       }
       Thread.sleep(first == 0 ? 20 : 200);
     }
     long last = System.nanoTime();
     StreamThreadTime lastTime = StreamThreadTime.of(streams, meters);
+    ThreadCpu lastThreads = ThreadCpu.now();
     double rate = (processed(meters) - 0) / ((last - first) / 1e9);
     double evaluations = meters.counter("profiler.rule.evaluations").count();
     System.out.printf(
@@ -330,6 +343,9 @@ public final class ProfilerBenchmark {
         meters.find("profiler.transitions").counters().stream().mapToDouble(c -> c.count()).sum());
     if (firstTime != null) {
       System.out.printf("topology  %10s: %s%n", run, lastTime.since(firstTime, threads));
+      System.out.printf(
+          "topology  %10s: this JVM's threads used %s%n",
+          run, lastThreads.since(firstThreads, THREAD_GROUPS_SHOWN));
     }
     int stored = visitors; // the latency phases add visitors of their own
     if (measureLatency) {
@@ -344,6 +360,8 @@ public final class ProfilerBenchmark {
     System.out.printf(
         "state     %10s: profiles store %,d bytes on disk = %.0f bytes per visitor (all stores %.0f)%n",
         run, bytes, (double) bytes / stored, (double) allBytes / stored);
+    // Measured: a run's state is a gigabyte with a million visitors, and runs used to leave theirs.
+    Utils.delete(stateDir.toFile());
     return rate;
   }
 
@@ -445,6 +463,8 @@ public final class ProfilerBenchmark {
     StolenCpu stolen = StolenCpu.from(phaseStart);
     StreamThreadTime before = StreamThreadTime.of(streams, meters);
     StreamThreadTime after;
+    ThreadCpu threadsBefore = ThreadCpu.now();
+    ThreadCpu threadsAfter;
     // Produced as the gateway produces (5 ms linger): one request per event would make the broker
     // answer ten thousand produce requests a second on the cores the topology is measured on.
     try (KafkaProducer<byte[], byte[]> producer =
@@ -473,6 +493,7 @@ public final class ProfilerBenchmark {
       }
       long behind = System.nanoTime() - (start + encoded.size() * interval);
       after = StreamThreadTime.of(streams, meters);
+      threadsAfter = ThreadCpu.now();
       producer.flush();
       System.out.printf(
           "latency   producer finished %.1f s after its schedule; all appended %.1f s after it%n",
@@ -515,6 +536,11 @@ public final class ProfilerBenchmark {
         "%s slowest seconds (by the event's append; s0 began at %s): %s%n",
         label, phaseStartClock, slowest.describe(stolen));
     System.out.printf("%s while paced, %s%n", label, after.since(before, threads));
+    // Whether "half the maximum" left a core idle: the broker, the harness's own producer and
+    // reader, RocksDB's background threads and the JIT share the two cores with the topology.
+    System.out.printf(
+        "%s while paced, this JVM's threads used %s%n",
+        label, threadsAfter.since(threadsBefore, THREAD_GROUPS_SHOWN));
     return v;
   }
 
