@@ -48,9 +48,9 @@ public final class ProfileUpdater {
 
   /**
    * A profile for a visitor seen for the first time; its first event is applied afterwards. Every
-   * field holds its schema default (a test compares with the builder's): built through the
-   * constructors, because Avro's builders deep-copy each default from the schema, which was a
-   * twentieth of the stream threads' time with a new visitor in every sixth event.
+   * field holds its schema default (a test compares with the builders'): built through the
+   * constructors, because Avro's builders deep-copy each default from the schema, which took 6 % of
+   * the stream threads' time in the bench, where every fifth or sixth event is a new visitor's.
    */
   public static VisitorProfile newProfile(String visitorId, String siteId, Instant at) {
     return new VisitorProfile(

@@ -24,7 +24,10 @@ final class TimerIndex {
     this.store = store;
   }
 
-  /** Written for every timer moved, so without {@code String.format} (a fiftieth of the time). */
+  /**
+   * Built for every timer moved, so by hand: {@code String.format} took 2 % of the stream threads'
+   * time.
+   */
   static String key(Instant at, String visitorId) {
     String millis = Long.toString(at.toEpochMilli());
     StringBuilder key = new StringBuilder(KEY_DIGITS + 1 + visitorId.length());

@@ -69,13 +69,12 @@ import org.apache.kafka.tools.ConsumerPerformance;
  * the maximum rate, and the RocksDB bytes per visitor.
  */
 public final class ProfilerBenchmark {
-  private final int visitors;
-  private final List<Integer> ruleCounts;
-  private final int threads;
-
   /** How many of the busiest thread groups a phase names. */
   private static final int THREAD_GROUPS_SHOWN = 8;
 
+  private final int visitors;
+  private final List<Integer> ruleCounts;
+  private final int threads;
   private final int latencySeconds;
   private int topologyRuns;
   private int latencyPhases;
