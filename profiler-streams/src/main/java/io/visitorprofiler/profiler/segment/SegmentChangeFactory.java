@@ -27,6 +27,7 @@ public final class SegmentChangeFactory {
   private SegmentChangeFactory() {}
 
   /**
+   * @param memberRules the rules of the visitor's memberships (the evaluation's outcome)
    * @param causeEventId the event that caused the changes; for timers and definitions, the last
    *     event seen
    * @param causeTime event time of the cause (for timers, the moment the outcome changed)
@@ -34,7 +35,7 @@ public final class SegmentChangeFactory {
   public static List<SegmentChange> build(
       VisitorProfile profile,
       List<SegmentTransition> transitions,
-      SegmentRuleBook.Snapshot rules,
+      List<SegmentRule> memberRules,
       ChangeCause cause,
       String causeEventId,
       Instant causeTime,
@@ -42,7 +43,7 @@ public final class SegmentChangeFactory {
     if (transitions.isEmpty()) {
       return List.of();
     }
-    List<SegmentBadge> top = topSegments(profile, rules);
+    List<SegmentBadge> top = topSegments(memberRules);
     ProfileSnapshot snapshot = snapshot(profile);
     String causeRef = cause == ChangeCause.EVENT ? causeEventId : cause.name().toLowerCase();
     List<SegmentChange> changes = new ArrayList<>(transitions.size());
@@ -83,6 +84,12 @@ public final class SegmentChangeFactory {
     for (Membership m : profile.getMemberships()) {
       rules.rule(m.getSegmentId()).ifPresent(member::add);
     }
+    return topSegments(member);
+  }
+
+  /** The highest-priority segments of these rules; ties go to the smaller segment id. */
+  public static List<SegmentBadge> topSegments(List<SegmentRule> memberRules) {
+    List<SegmentRule> member = new ArrayList<>(memberRules);
     member.sort(BY_PRIORITY);
     List<SegmentBadge> badges = new ArrayList<>(TOP);
     for (SegmentRule rule : member.subList(0, Math.min(TOP, member.size()))) {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class SegmentEvaluator {
   private static final Logger log = LoggerFactory.getLogger(SegmentEvaluator.class);
 
-  /** What an evaluation decided. */
-  public record Outcome(List<SegmentTransition> transitions, Instant nextCheckAt) {}
+  /**
+   * What an evaluation decided.
+   *
+   * @param memberRules the rules of the visitor's memberships after the evaluation, in the order of
+   *     the profile's memberships (by segment id)
+   */
+  public record Outcome(
+      List<SegmentTransition> transitions, List<SegmentRule> memberRules, Instant nextCheckAt) {}
 
   private final ProfileSettings settings;
   private final Duration defaultMinDwell;
@@ -74,22 +79,23 @@ public final class SegmentEvaluator {
       Instant now,
       boolean recheckMembers) {
     List<SegmentTransition> transitions = new ArrayList<>();
-    List<SegmentRule> siteRules = rules.rulesOf(profile.getSiteId());
+    String siteId = profile.getSiteId();
+    List<SegmentRule> siteRules = rules.rulesOf(siteId);
     // Each membership in the slot of its rule (by position, not by a lookup per rule); those
     // without a rule of this site are left over.
     Membership[] slots = new Membership[siteRules.size()];
     List<Membership> leftOver = new ArrayList<>();
     for (Membership m : profile.getMemberships()) {
-      int position = rules.positionOf(m.getSegmentId());
-      if (position >= 0
-          && position < slots.length
-          && siteRules.get(position).segmentId().equals(m.getSegmentId())) {
+      int position = rules.positionOf(siteId, m.getSegmentId());
+      if (position >= 0) {
         slots[position] = m;
       } else {
         leftOver.add(m);
       }
     }
+    // Visited in position order, which is segment-id order: the memberships kept come out sorted.
     List<Membership> kept = new ArrayList<>();
+    List<SegmentRule> keptRules = new ArrayList<>();
     long nowMillis = now.toEpochMilli();
     FieldValues fields = ProfileView.fields(profile, nowMillis, settings);
     Instant checkedAt = profile.getRulesCheckedAt();
@@ -124,6 +130,7 @@ public final class SegmentEvaluator {
       if (!run) {
         if (membership != null) {
           kept.add(membership);
+          keptRules.add(rule);
         }
         continue;
       }
@@ -133,16 +140,19 @@ public final class SegmentEvaluator {
           rule.guardsHold(fields) && (rule.guardsDecide() || matches(rule, fields.view(), profile));
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
+        keptRules.add(rule);
         transitions.add(SegmentTransition.of(rule, Transition.ENTERED));
       } else if (matches) {
         membership.setVersion(rule.version());
         kept.add(membership);
+        keptRules.add(rule);
       } else if (membership != null) {
         if (nowMillis - membership.getEnteredAt().toEpochMilli()
             >= minDwell(rule.definition()).toMillis()) {
           transitions.add(SegmentTransition.of(rule, Transition.EXITED));
         } else {
           kept.add(membership); // exit deferred until the minimum dwell has passed
+          keptRules.add(rule);
         }
       }
     }
@@ -151,12 +161,12 @@ public final class SegmentEvaluator {
     for (Membership gone : leftOver) {
       transitions.add(SegmentTransition.exit(gone, rules, book));
     }
-    kept.sort((a, b) -> a.getSegmentId().compareTo(b.getSegmentId()));
     profile.setMemberships(kept);
     if (checkedAt == null || now.isAfter(checkedAt)) {
       profile.setRulesCheckedAt(now);
     }
-    return new Outcome(transitions, nextCheck(profile, siteRules, visit, rules, nowMillis));
+    return new Outcome(
+        transitions, keptRules, nextCheck(profile, siteRules, visit, keptRules, nowMillis));
   }
 
   /** A rule saved after the visitor's last evaluation has never seen this visitor. */
@@ -193,7 +203,7 @@ public final class SegmentEvaluator {
       VisitorProfile p,
       List<SegmentRule> siteRules,
       BitSet visited,
-      SegmentRuleBook.Snapshot rules,
+      List<SegmentRule> memberRules,
       long now) {
     long lastSeen = p.getLastSeen().toEpochMilli();
     long offlineAt = lastSeen + settings.onlineWindow().toMillis();
@@ -242,13 +252,12 @@ public final class SegmentEvaluator {
     if (timeRules) {
       next = earliest(next, offlineAt, now); // `online` turns false; time on site/page freezes
     }
-    for (Membership m : p.getMemberships()) {
-      Optional<SegmentRule> rule = rules.rule(m.getSegmentId());
-      if (rule.isPresent()) {
-        long dwellEnds =
-            m.getEnteredAt().toEpochMilli() + minDwell(rule.get().definition()).toMillis();
-        next = earliest(next, dwellEnds, now);
-      }
+    List<Membership> memberships = p.getMemberships();
+    for (int i = 0; i < memberships.size(); i++) {
+      long dwellEnds =
+          memberships.get(i).getEnteredAt().toEpochMilli()
+              + minDwell(memberRules.get(i).definition()).toMillis();
+      next = earliest(next, dwellEnds, now);
     }
     return next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next);
   }

@@ -3,6 +3,7 @@ package io.visitorprofiler.profiler.topology;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.rules.FieldMask;
+import io.visitorprofiler.profiler.rules.SegmentRule;
 import io.visitorprofiler.profiler.segment.SegmentChangeFactory;
 import io.visitorprofiler.profiler.segment.SegmentEvaluator;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
@@ -213,7 +214,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
     SegmentRuleBook.Snapshot rules = book.snapshot();
     SegmentEvaluator.Outcome outcome =
         evaluator.evaluate(profile, rules, book, changed, at, recheckMembers);
-    emit(profile, outcome.transitions(), rules, cause, causeEventId, at);
+    emit(profile, outcome.transitions(), outcome.memberRules(), cause, causeEventId, at);
     profile.setNextCheckAt(nextCheck(profile, outcome.nextCheckAt(), at));
   }
 
@@ -234,7 +235,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
   private void emit(
       VisitorProfile profile,
       List<SegmentTransition> transitions,
-      SegmentRuleBook.Snapshot rules,
+      List<SegmentRule> memberRules,
       ChangeCause cause,
       String causeEventId,
       Instant at) {
@@ -249,7 +250,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
     long recordTime = Math.min(at.toEpochMilli(), emittedAt.toEpochMilli());
     for (SegmentChange change :
         SegmentChangeFactory.build(
-            profile, transitions, rules, cause, causeEventId, at, emittedAt)) {
+            profile, transitions, memberRules, cause, causeEventId, at, emittedAt)) {
       (change.getTransition() == Transition.ENTERED ? metrics.entered : metrics.exited).increment();
       context.forward(new Record<>(change.getVisitorId(), change, recordTime));
     }
@@ -299,7 +300,7 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
       exits.add(SegmentTransition.exit(m, rules, book));
     }
     profile.setMemberships(new ArrayList<>());
-    emit(profile, exits, rules, cause, profile.getLastEventId(), at);
+    emit(profile, exits, List.of(), cause, profile.getLastEventId(), at);
   }
 
   private void erase(String visitorId, ChangeCause cause, Instant at) {
