@@ -99,9 +99,7 @@ public final class SegmentEvaluator {
     long nowMillis = now.toEpochMilli();
     FieldValues fields = ProfileView.fields(profile, nowMillis, settings);
     Instant checkedAt = profile.getRulesCheckedAt();
-    boolean someSavedSince =
-        checkedAt == null
-            || rules.lastSaved(profile.getSiteId()).map(t -> t.isAfter(checkedAt)).orElse(false);
+    boolean someSavedSince = checkedAt == null || rules.savedAfter(siteId, checkedAt);
     // The rules to visit: those the visitor can match now (the others have an equality guard that
     // does not hold, so a non-member stays out) among those that read a changed field, and those
     // of the visitor's memberships. Time-dependent rules are visited whatever changed, as the
@@ -109,9 +107,7 @@ public final class SegmentEvaluator {
     // whatever changed.
     BitSet visit =
         rules.candidatesOf(
-            profile.getSiteId(),
-            fields,
-            someSavedSince ? FieldMask.ALL : changed | FieldMask.TIME_DEPENDENT);
+            siteId, fields, someSavedSince ? FieldMask.ALL : changed | FieldMask.TIME_DEPENDENT);
     for (int i = 0; i < slots.length; i++) {
       if (slots[i] != null) {
         visit.set(i);

@@ -50,9 +50,10 @@ public final class SegmentRuleBook {
           .candidates(visitor, changed);
     }
 
-    /** When the most recently saved rule of the site was saved, if it has rules. */
-    public Optional<Instant> lastSaved(String siteId) {
-      return Optional.ofNullable(lastSavedBySite.get(siteId));
+    /** Whether a rule of the site was saved after {@code moment}. */
+    public boolean savedAfter(String siteId, Instant moment) {
+      Instant lastSaved = lastSavedBySite.get(siteId);
+      return lastSaved != null && lastSaved.isAfter(moment);
     }
 
     static Snapshot of(long version, Map<String, SegmentRule> rules) {
