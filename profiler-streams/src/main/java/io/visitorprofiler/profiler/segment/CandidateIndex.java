@@ -10,12 +10,13 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The rules of one site filed under one equality guard each, so that an evaluation visits only the
- * rules a visitor can match instead of every rule of the site.
+ * The rules of one site filed under one guard each, so that an evaluation visits only the rules a
+ * visitor can match instead of every rule of the site.
  *
  * <p>A rule whose condition has a top-level conjunct {@code field == 'literal'} (or {@code
  * 'literal' in visitor.cart.skus}) cannot match a visitor whose field holds another value: in CEL
@@ -25,11 +26,28 @@ import java.util.Map;
  * per city and referrer {@code facebook.com} is filed under its city). Publish/subscribe matchers
  * index subscriptions by their equality predicates the same way; this is that idea's first step.
  *
+ * <p>A rule without such a conjunct is filed under a {@code startsWith}, {@code endsWith} or {@code
+ * contains} conjunct if it has one ({@code visitor.visit.landingUrl.endsWith('/yoga')}): each
+ * distinct literal of a field and test is tried once against the visitor's value, and the rules
+ * filed under the literals that hold are candidates. Equality is preferred, a look-up instead of a
+ * test per literal.
+ *
  * <p>Guards on time-dependent fields are never used: a candidate set holds for the moment it is
  * computed and until a non-time field changes, which needs an event.
  */
 public final class CandidateIndex {
-  static final CandidateIndex EMPTY = new CandidateIndex(0, new BitSet(), new FieldIndex[0]);
+  static final CandidateIndex EMPTY = new CandidateIndex(0, new BitSet(), new Filing[0]);
+
+  /** Rules filed under the literals of one field's guards. */
+  private sealed interface Filing permits FieldIndex, PatternIndex {
+    ProfileField field();
+
+    /** The fields the rules filed here read, between them. */
+    long reads();
+
+    /** Marks the rules filed under the literals that hold for the field's value. */
+    void mark(Object value, BitSet candidates);
+  }
 
   /**
    * The positions filed under each literal of one field, and the fields those rules read between
@@ -37,8 +55,10 @@ public final class CandidateIndex {
    * (the cart's SKUs) is looked up element by element.
    */
   private record FieldIndex(
-      ProfileField field, boolean list, Map<Object, int[]> positions, long reads) {
-    void mark(Object value, BitSet candidates) {
+      ProfileField field, boolean list, Map<Object, int[]> positions, long reads)
+      implements Filing {
+    @Override
+    public void mark(Object value, BitSet candidates) {
       if (list) {
         if (value instanceof Collection<?> values) {
           for (Object element : values) {
@@ -60,11 +80,39 @@ public final class CandidateIndex {
     }
   }
 
+  /**
+   * The positions filed under each literal of one string field and one of {@code startsWith},
+   * {@code endsWith} or {@code contains}: every literal is tested, as the guard would test it.
+   */
+  private record PatternIndex(
+      ProfileField field, RuleGuard.Test test, String[] literals, int[][] positions, long reads)
+      implements Filing {
+    @Override
+    public void mark(Object value, BitSet candidates) {
+      if (!(value instanceof String text)) {
+        return; // the guard does not hold on a value that is not a string
+      }
+      for (int i = 0; i < literals.length; i++) {
+        boolean holds =
+            switch (test) {
+              case STARTS_WITH -> text.startsWith(literals[i]);
+              case ENDS_WITH -> text.endsWith(literals[i]);
+              default -> text.contains(literals[i]);
+            };
+        if (holds) {
+          for (int position : positions[i]) {
+            candidates.set(position);
+          }
+        }
+      }
+    }
+  }
+
   private final int size;
   private final BitSet unfiled;
-  private final FieldIndex[] fields; // an array: walked on every evaluation
+  private final Filing[] fields; // an array: walked on every evaluation
 
-  private CandidateIndex(int size, BitSet unfiled, FieldIndex[] fields) {
+  private CandidateIndex(int size, BitSet unfiled, Filing[] fields) {
     this.size = size;
     this.unfiled = unfiled;
     this.fields = fields;
@@ -75,7 +123,7 @@ public final class CandidateIndex {
     Map<RuleGuard, Integer> rulesPerLiteral = new HashMap<>();
     for (SegmentRule rule : rules) {
       for (RuleGuard guard : rule.guards()) {
-        if (fileable(guard)) {
+        if (fileable(guard) || patternFileable(guard)) {
           rulesPerLiteral.merge(key(guard), 1, Integer::sum);
         }
       }
@@ -83,41 +131,74 @@ public final class CandidateIndex {
     BitSet unfiled = new BitSet(rules.size());
     Map<ProfileField, Map<Object, List<Integer>>> filed = new EnumMap<>(ProfileField.class);
     Map<ProfileField, Long> reads = new EnumMap<>(ProfileField.class);
+    Map<PatternKey, Map<String, List<Integer>>> patterns = new HashMap<>();
+    Map<PatternKey, Long> patternReads = new HashMap<>();
     for (int position = 0; position < rules.size(); position++) {
-      RuleGuard best = null;
-      for (RuleGuard guard : rules.get(position).guards()) {
-        if (fileable(guard)
-            && (best == null || rulesPerLiteral.get(key(guard)) < rulesPerLiteral.get(key(best)))) {
-          best = guard;
-        }
-      }
-      if (best == null) {
-        unfiled.set(position);
-      } else {
+      SegmentRule rule = rules.get(position);
+      RuleGuard equality = fewestRules(rule, rulesPerLiteral, true);
+      RuleGuard pattern = equality == null ? fewestRules(rule, rulesPerLiteral, false) : null;
+      if (equality != null) {
         filed
-            .computeIfAbsent(best.field(), f -> new HashMap<>())
-            .computeIfAbsent(best.literal(), l -> new ArrayList<>())
+            .computeIfAbsent(equality.field(), f -> new HashMap<>())
+            .computeIfAbsent(equality.literal(), l -> new ArrayList<>())
             .add(position);
-        reads.merge(best.field(), rules.get(position).reads(), (a, b) -> a | b);
+        reads.merge(equality.field(), rule.reads(), (a, b) -> a | b);
+      } else if (pattern != null) {
+        PatternKey key = new PatternKey(pattern.field(), pattern.test());
+        patterns
+            .computeIfAbsent(key, k -> new LinkedHashMap<>())
+            .computeIfAbsent((String) pattern.literal(), l -> new ArrayList<>())
+            .add(position);
+        patternReads.merge(key, rule.reads(), (a, b) -> a | b);
+      } else {
+        unfiled.set(position);
       }
     }
-    List<FieldIndex> fields = new ArrayList<>();
+    List<Filing> fields = new ArrayList<>();
     filed.forEach(
         (field, byLiteral) -> {
           Map<Object, int[]> positions = new HashMap<>();
-          byLiteral.forEach(
-              (literal, list) ->
-                  positions.put(literal, list.stream().mapToInt(Integer::intValue).toArray()));
+          byLiteral.forEach((literal, list) -> positions.put(literal, toArray(list)));
           fields.add(
               new FieldIndex(field, field.type() instanceof ListType, positions, reads.get(field)));
         });
-    return new CandidateIndex(rules.size(), unfiled, fields.toArray(FieldIndex[]::new));
+    patterns.forEach(
+        (key, byLiteral) ->
+            fields.add(
+                new PatternIndex(
+                    key.field(),
+                    key.test(),
+                    byLiteral.keySet().toArray(String[]::new),
+                    byLiteral.values().stream().map(CandidateIndex::toArray).toArray(int[][]::new),
+                    patternReads.get(key))));
+    return new CandidateIndex(rules.size(), unfiled, fields.toArray(Filing[]::new));
+  }
+
+  private record PatternKey(ProfileField field, RuleGuard.Test test) {}
+
+  /**
+   * Of the rule's equality (or pattern) guards, the one with the fewest rules under its literal.
+   */
+  private static RuleGuard fewestRules(
+      SegmentRule rule, Map<RuleGuard, Integer> rulesPerLiteral, boolean equality) {
+    RuleGuard best = null;
+    for (RuleGuard guard : rule.guards()) {
+      if ((equality ? fileable(guard) : patternFileable(guard))
+          && (best == null || rulesPerLiteral.get(key(guard)) < rulesPerLiteral.get(key(best)))) {
+        best = guard;
+      }
+    }
+    return best;
+  }
+
+  private static int[] toArray(List<Integer> positions) {
+    return positions.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**
    * The positions of the rules that can match the visitor now and read a field of {@code changed}:
-   * every filed rule outside the set either has an equality guard that does not hold, so it does
-   * not match, or reads nothing that changed. Unfiled rules are always in the set.
+   * every filed rule outside the set either has a guard that does not hold, so it does not match,
+   * or reads nothing that changed. Unfiled rules are always in the set.
    *
    * @param changed the {@link io.visitorprofiler.profiler.rules.FieldMask} of the fields that
    *     changed ({@code FieldMask.ALL} for every candidate)
@@ -125,7 +206,7 @@ public final class CandidateIndex {
   BitSet candidates(FieldValues visitor, long changed) {
     BitSet candidates = new BitSet(size);
     candidates.or(unfiled);
-    for (FieldIndex index : fields) {
+    for (Filing index : fields) {
       if ((index.reads() & changed) != 0) {
         index.mark(visitor.get(index.field()), candidates);
       }
@@ -143,8 +224,21 @@ public final class CandidateIndex {
         && !guard.field().timeDependent();
   }
 
-  /** The guard with its test made uniform, so that a field's literal is counted once. */
+  private static boolean patternFileable(RuleGuard guard) {
+    return (guard.test() == RuleGuard.Test.STARTS_WITH
+            || guard.test() == RuleGuard.Test.ENDS_WITH
+            || guard.test() == RuleGuard.Test.CONTAINS)
+        && guard.literal() instanceof String
+        && !guard.field().timeDependent();
+  }
+
+  /**
+   * The guard with an equality test made uniform, so that a field's literal is counted once; a
+   * pattern guard is its own key.
+   */
   private static RuleGuard key(RuleGuard guard) {
-    return new RuleGuard(guard.field(), RuleGuard.Test.EQUALS, guard.literal());
+    return fileable(guard)
+        ? new RuleGuard(guard.field(), RuleGuard.Test.EQUALS, guard.literal())
+        : guard;
   }
 }

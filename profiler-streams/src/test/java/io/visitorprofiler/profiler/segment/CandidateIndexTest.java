@@ -58,6 +58,40 @@ class CandidateIndexTest {
   }
 
   @Test
+  void aRuleWithoutAnEqualityIsFiledUnderItsStartsWithEndsWithOrContains() throws Exception {
+    List<SegmentRule> rules =
+        rules(
+            "visitor.visit.landingUrl.endsWith('/yoga') && visitor.visit.pageViews >= 2",
+            "visitor.visit.landingUrl.endsWith('/cups') && visitor.visit.pageViews >= 2",
+            "visitor.visit.currentUrl.startsWith('https://shop.example/checkout')",
+            "visitor.visit.currentUrl.contains('sale')",
+            "visitor.geo.city == 'Miami' && visitor.visit.currentUrl.contains('sale')",
+            "visitor.visit.landingUrl.endsWith('/yoga') && visitor.visit.currentUrl.contains('gift')");
+    CandidateIndex index = CandidateIndex.of(rules);
+
+    // The city rule is filed under Miami (a look-up), the last under the rarer of its patterns.
+    assertThat(index.unfiledCount()).isZero();
+    FieldValues yogaAtCheckout =
+        visitor(
+            Map.of(
+                "geo.city", "Boston",
+                "visit.landingUrl", "https://shop.example/yoga",
+                "visit.currentUrl", "https://shop.example/checkout/sale"));
+    assertThat(index.candidates(yogaAtCheckout, FieldMask.ALL)).isEqualTo(bits(0, 2, 3));
+    FieldValues cupsInMiami =
+        visitor(
+            Map.of(
+                "geo.city", "Miami",
+                "visit.landingUrl", "https://shop.example/cups",
+                "visit.currentUrl", "https://shop.example/x"));
+    assertThat(index.candidates(cupsInMiami, FieldMask.ALL)).isEqualTo(bits(1, 4));
+    // Only the rules reading what changed: the page views are read by the landing-page rules.
+    assertThat(index.candidates(yogaAtCheckout, FieldMask.of(ProfileField.VISIT_PAGE_VIEWS)))
+        .isEqualTo(bits(0));
+    assertThat(index.candidates(visitor(Map.of()), FieldMask.ALL).isEmpty()).isTrue();
+  }
+
+  @Test
   void aFiledRuleIsVisitedOnlyWhenAFieldItReadsChanged() throws Exception {
     List<SegmentRule> rules =
         rules(
@@ -114,6 +148,19 @@ class CandidateIndexTest {
     conditions.add("visitor.geo.city == 'Miami' || visitor.visit.currentPath == '/yoga'");
     conditions.add("!(visitor.geo.city == 'Miami')");
     conditions.add("visitor.visit.currentUrl.endsWith('/cups') && visitor.pageViews > 1");
+    for (String path : PATHS) {
+      conditions.add(
+          "visitor.visit.landingUrl.endsWith('" + path + "') && visitor.visit.pageViews >= 2");
+      conditions.add("visitor.visit.currentUrl.startsWith('https://shop.example" + path + "')");
+      conditions.add(
+          "visitor.visit.landingUrl.contains('" + path.substring(1) + "') && visitor.visits >= 2");
+      conditions.add(
+          "visitor.visit.landingUrl.startsWith('https://shop.example"
+              + path
+              + "') || visitor.visit.landingUrl.endsWith('"
+              + path
+              + "')");
+    }
     List<SegmentRule> rules = rules(conditions.toArray(String[]::new));
     CandidateIndex index = CandidateIndex.of(rules);
 
@@ -150,6 +197,8 @@ class CandidateIndexTest {
     fields.put("geo.city", pick(random, CITIES));
     fields.put("visit.currentPath", pick(random, PATHS));
     fields.put("visit.currentUrl", "https://shop.example" + pick(random, PATHS));
+    fields.put("visit.landingUrl", "https://shop.example" + pick(random, PATHS));
+    fields.put("visit.pageViews", (long) random.nextInt(4));
     fields.put("source.referrerDomain", pick(random, DOMAINS));
     fields.put("visits", (long) random.nextInt(4));
     fields.put("pageViews", (long) random.nextInt(4));
