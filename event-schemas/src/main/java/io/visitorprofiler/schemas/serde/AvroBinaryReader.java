@@ -35,7 +35,8 @@ import org.apache.avro.util.Utf8;
  * layout ({@link #sameLayout}); values written with another version of the schema are resolved by
  * Avro's reader. A schema that names Java classes of its own ({@code java-class}) is refused with
  * {@link UnsupportedOperationException}, for Avro's reader to handle. Thread-safe: the tree is
- * immutable.
+ * immutable. A generated record class with a codec written at build time ({@link GeneratedCodec})
+ * is read by that code instead, which this tree is the reference for.
  */
 final class AvroBinaryReader {
   static {
@@ -49,7 +50,16 @@ final class AvroBinaryReader {
   }
 
   AvroBinaryReader(Schema schema, GenericData model) {
-    this.root = new Compiler(model).compile(schema);
+    this(schema, model, GeneratedCodec.of(schema, model));
+  }
+
+  private AvroBinaryReader(Schema schema, GenericData model, GeneratedCodec generated) {
+    this.root = generated != null ? generated.reader()::apply : new Compiler(model).compile(schema);
+  }
+
+  /** A reader that never uses the generated codec: the reference the codec is tested against. */
+  static AvroBinaryReader interpreting(Schema schema) {
+    return new AvroBinaryReader(schema, SpecificData.getForSchema(schema), null);
   }
 
   /**

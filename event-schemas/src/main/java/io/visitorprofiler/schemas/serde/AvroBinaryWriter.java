@@ -32,7 +32,9 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Logical types are converted as Avro converts them; {@code timestamp-millis} from an {@link
  * Instant}, the only one our schemas use, without a lookup. A union's branch follows from the
  * value: null, or the one non-null branch, or one learned per class from Avro's own resolution.
- * Thread-safe: the tree is immutable but for the per-class union tables, which are concurrent.
+ * Thread-safe: the tree is immutable but for the per-class union tables, which are concurrent. A
+ * generated record class with a codec written at build time ({@link GeneratedCodec}) is written by
+ * that code instead, which this tree is the reference and the fallback for.
  */
 final class AvroBinaryWriter {
   static {
@@ -40,17 +42,42 @@ final class AvroBinaryWriter {
   }
 
   private final ValueWriter root;
+  private final GeneratedCodec generated; // null where the tree writes every value
 
   AvroBinaryWriter(Schema schema) {
     this(schema, SpecificData.getForSchema(schema));
   }
 
   AvroBinaryWriter(Schema schema, GenericData model) {
-    this.root = new Compiler(model).compile(schema);
+    this(schema, model, GeneratedCodec.of(schema, model));
   }
 
-  /** Appends the encoding of {@code value}; a value that does not fit the schema is refused. */
+  private AvroBinaryWriter(Schema schema, GenericData model, GeneratedCodec generated) {
+    this.root = new Compiler(model).compile(schema);
+    this.generated = generated;
+  }
+
+  /** A writer that never uses the generated codec: the reference the codec is tested against. */
+  static AvroBinaryWriter interpreting(Schema schema) {
+    return new AvroBinaryWriter(schema, SpecificData.getForSchema(schema), null);
+  }
+
+  /**
+   * Appends the encoding of {@code value}; a value that does not fit the schema is refused. A value
+   * of the class a codec was generated for is written by that code; should it fail (a null where
+   * the schema has none), what it wrote is dropped and the tree writes the value, which names the
+   * field that does not fit.
+   */
   void write(Object value, BinaryOutput out) {
+    if (generated != null && value != null && value.getClass() == generated.type()) {
+      int start = out.size();
+      try {
+        generated.writer().accept(value, out);
+        return;
+      } catch (RuntimeException e) {
+        out.truncate(start);
+      }
+    }
     root.write(value, out);
   }
 

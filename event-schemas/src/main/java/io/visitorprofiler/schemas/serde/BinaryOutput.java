@@ -22,6 +22,19 @@ final class BinaryOutput {
     return Arrays.copyOf(buffer, size);
   }
 
+  /** Bytes written so far. */
+  int size() {
+    return size;
+  }
+
+  /** Forgets what was written after the first {@code length} bytes. */
+  void truncate(int length) {
+    if (length < 0 || length > size) {
+      throw new IndexOutOfBoundsException("truncate to " + length + " of " + size);
+    }
+    size = length;
+  }
+
   void writeBoolean(boolean value) {
     ensure(1);
     buffer[size++] = (byte) (value ? 1 : 0);
