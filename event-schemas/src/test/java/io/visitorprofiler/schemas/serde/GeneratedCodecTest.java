@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * the same values, the same refusals.
  */
 class GeneratedCodecTest {
+  static {
+    TrustedSchemaClasses.install(); // the sample records have defaulted enum fields
+  }
 
   private static List<Schema> schemas() {
     List<Schema> schemas = new ArrayList<>(List.of(VisitorProfile.getClassSchema()));
