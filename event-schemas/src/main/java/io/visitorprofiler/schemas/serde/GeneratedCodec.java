@@ -34,9 +34,9 @@ record GeneratedCodec(
       return null;
     }
     Class<?> type = specific.getClass(schema);
+    long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     for (GeneratedCodec codec : GeneratedCodecs.ALL) {
-      if (codec.type() == type
-          && codec.fingerprint() == SchemaNormalization.parsingFingerprint64(schema)) {
+      if (codec.type() == type && codec.fingerprint() == fingerprint) {
         return codec;
       }
     }
