@@ -11,18 +11,12 @@ import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.VisitorProfile;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** Builds the segment-change records of one evaluation, as DESIGN describes them. */
 public final class SegmentChangeFactory {
   /** How many segments an agent sees per visitor. */
   public static final int TOP = 3;
-
-  private static final Comparator<SegmentRule> BY_PRIORITY =
-      Comparator.comparingInt(SegmentRule::priority)
-          .reversed()
-          .thenComparing(SegmentRule::segmentId);
 
   private SegmentChangeFactory() {}
 
@@ -46,33 +40,35 @@ public final class SegmentChangeFactory {
     List<SegmentBadge> top = topSegments(memberRules);
     ProfileSnapshot snapshot = snapshot(profile);
     String causeRef = cause == ChangeCause.EVENT ? causeEventId : cause.name().toLowerCase();
+    String visitorId = profile.getVisitorId();
+    // Every change of one evaluation shares its cause, its top three and its snapshot; the records
+    // are built through their constructors (a builder per record copied and checked every field).
+    String idSuffix = ":" + causeTime.toEpochMilli() + ":" + causeRef;
     List<SegmentChange> changes = new ArrayList<>(transitions.size());
     for (SegmentTransition t : transitions) {
       changes.add(
-          SegmentChange.newBuilder()
-              .setChangeId(
-                  String.join(
-                      ":",
-                      profile.getVisitorId(),
-                      t.segmentId(),
-                      String.valueOf(t.version()),
-                      t.transition().name(),
-                      String.valueOf(causeTime.toEpochMilli()),
-                      String.valueOf(causeRef)))
-              .setVisitorId(profile.getVisitorId())
-              .setSiteId(profile.getSiteId())
-              .setSegmentId(t.segmentId())
-              .setSegmentName(t.segmentName())
-              .setSegmentVersion(t.version())
-              .setTransition(t.transition())
-              .setPriority(t.priority())
-              .setCause(cause)
-              .setCauseEventId(causeEventId)
-              .setCauseEventTime(causeTime)
-              .setEmittedAt(emittedAt)
-              .setTopSegments(top)
-              .setSnapshot(snapshot)
-              .build());
+          new SegmentChange(
+              visitorId
+                  + ":"
+                  + t.segmentId()
+                  + ":"
+                  + t.version()
+                  + ":"
+                  + t.transition().name()
+                  + idSuffix,
+              visitorId,
+              profile.getSiteId(),
+              t.segmentId(),
+              t.segmentName(),
+              t.version(),
+              t.transition(),
+              t.priority(),
+              cause,
+              causeEventId,
+              causeTime,
+              emittedAt,
+              top,
+              snapshot));
     }
     return changes;
   }
@@ -89,11 +85,23 @@ public final class SegmentChangeFactory {
 
   /** The highest-priority segments of these rules; ties go to the smaller segment id. */
   public static List<SegmentBadge> topSegments(List<SegmentRule> memberRules) {
-    List<SegmentRule> member = new ArrayList<>(memberRules);
-    member.sort(BY_PRIORITY);
-    List<SegmentBadge> badges = new ArrayList<>(TOP);
-    for (SegmentRule rule : member.subList(0, Math.min(TOP, member.size()))) {
-      SegmentDefinition d = rule.definition();
+    // A selection rather than a sort: a visitor may hold dozens of memberships, three are shown.
+    SegmentRule[] top = new SegmentRule[TOP];
+    int size = 0;
+    for (SegmentRule rule : memberRules) {
+      if (size == TOP && ranksBefore(top[TOP - 1], rule)) {
+        continue;
+      }
+      int at = size < TOP ? size++ : TOP - 1;
+      while (at > 0 && ranksBefore(rule, top[at - 1])) {
+        top[at] = top[at - 1];
+        at--;
+      }
+      top[at] = rule;
+    }
+    List<SegmentBadge> badges = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      SegmentDefinition d = top[i].definition();
       badges.add(
           new SegmentBadge(
               d.getSegmentId(), d.getName(), d.getLabel(), d.getColor(), d.getPriority()));
@@ -101,16 +109,22 @@ public final class SegmentChangeFactory {
     return badges;
   }
 
+  /** Higher priority first; of equal priorities, the smaller segment id. */
+  static boolean ranksBefore(SegmentRule a, SegmentRule b) {
+    return a.priority() != b.priority()
+        ? a.priority() > b.priority()
+        : a.segmentId().compareTo(b.segmentId()) < 0;
+  }
+
   public static ProfileSnapshot snapshot(VisitorProfile p) {
     List<CartItem> items = p.getCart().getItems();
-    return ProfileSnapshot.newBuilder()
-        .setCity(p.getGeo().getCity())
-        .setCountry(p.getGeo().getCountry())
-        .setCurrentUrl(p.getVisit().getCurrentUrl())
-        .setCartValue(items.isEmpty() ? null : p.getCart().getValue())
-        .setCurrency(items.isEmpty() ? null : p.getCart().getCurrency())
-        .setVisits(p.getVisits())
-        .setName(p.getIdentity().getName())
-        .build();
+    return new ProfileSnapshot(
+        p.getGeo().getCity(),
+        p.getGeo().getCountry(),
+        p.getVisit().getCurrentUrl(),
+        items.isEmpty() ? null : p.getCart().getValue(),
+        items.isEmpty() ? null : p.getCart().getCurrency(),
+        p.getVisits(),
+        p.getIdentity().getName());
   }
 }
