@@ -97,8 +97,25 @@ final class BinaryOutput {
 
   /** A string as its length in UTF-8 bytes and those bytes. */
   void writeString(String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    writeBytes(bytes, 0, bytes.length);
+    // Ids, URLs, names and enums are nearly always ASCII, which is its own UTF-8: copied straight
+    // into the buffer (no intermediate array per string); anything else is encoded by the JDK.
+    int length = text.length();
+    int start = size;
+    writeLong(length);
+    ensure(length);
+    byte[] out = buffer;
+    int at = size;
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        size = start;
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        writeBytes(bytes, 0, bytes.length);
+        return;
+      }
+      out[at + i] = (byte) c;
+    }
+    size = at + length;
   }
 
   /** A string as its length in UTF-8 bytes and those bytes. */
@@ -106,8 +123,7 @@ final class BinaryOutput {
     if (text instanceof Utf8 utf8) {
       writeBytes(utf8.getBytes(), 0, utf8.getByteLength());
     } else {
-      byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-      writeBytes(bytes, 0, bytes.length);
+      writeString(text.toString());
     }
   }
 
