@@ -1,0 +1,61 @@
+package io.visitorprofiler.profiler.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.visitorprofiler.profiler.ProfilerSettings;
+import io.visitorprofiler.runtime.config.EnvConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class ProfilerStreamsConfigTest {
+
+  @Test
+  void theProducerCompressesAndFillsLargeBatchesByDefault() {
+    Map<String, Object> producer = producerConfigs(Map.of());
+
+    assertThat(producer.get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("lz4");
+    assertThat(producer.get(ProducerConfig.BATCH_SIZE_CONFIG))
+        .isEqualTo(ProfilerStreamsConfig.PRODUCER_BATCH_BYTES);
+  }
+
+  @Test
+  void aProducerSettingGivenByTheOperatorWinsOverOurDefault() {
+    // Plain, as any Kafka client property is passed through ...
+    Map<String, Object> plain =
+        producerConfigs(
+            Map.of("VP_KAFKA_COMPRESSION_TYPE", "zstd", "VP_KAFKA_BATCH_SIZE", "16384"));
+    assertThat(plain.get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("zstd");
+    assertThat(plain.get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("16384");
+
+    // ... or with Kafka Streams' prefix for its producers only.
+    Map<String, Object> prefixed =
+        producerConfigs(
+            Map.of(
+                "VP_KAFKA_PRODUCER_COMPRESSION_TYPE", "gzip",
+                "VP_KAFKA_PRODUCER_BATCH_SIZE", "65536"));
+    assertThat(prefixed.get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("gzip");
+    assertThat(prefixed.get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("65536");
+  }
+
+  @Test
+  void processingIsExactlyOnce() {
+    StreamsConfig config = new StreamsConfig(ProfilerStreamsConfig.of(settings(Map.of()), "h:1"));
+
+    assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+  }
+
+  private static Map<String, Object> producerConfigs(Map<String, String> env) {
+    return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"))
+        .getProducerConfigs("client");
+  }
+
+  private static ProfilerSettings settings(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("VP_PROFILER_STATE_DIR", "target/config-test-state");
+    return ProfilerSettings.fromEnv(new EnvConfig(all));
+  }
+}
