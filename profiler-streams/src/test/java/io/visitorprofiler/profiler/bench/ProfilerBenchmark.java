@@ -164,6 +164,10 @@ public final class ProfilerBenchmark {
       List<SegmentDefinition> rules =
           RuleSetGenerator.rules(count, Instant.now().minusSeconds(3600));
       publish(rules, previous);
+      // Said in every run: the generator's constants cycle, so large sets repeat conditions.
+      System.out.printf(
+          "rules     %,d rules: %,d distinct conditions%n",
+          count, rules.stream().map(SegmentDefinition::getCondition).distinct().count());
       previous = rules.stream().map(SegmentDefinition::getSegmentId).toList();
       if (!warm) {
         // One unmeasured pass first: on two cores the JIT compiles for most of the first pass, and

@@ -7,7 +7,11 @@ import java.util.List;
 
 /**
  * Rule sets of a given size drawn from the segment catalogue's classes (behavioural, geographic,
- * source, custom, cart, time-based), with varied constants so that no two rules are the same.
+ * source, custom, cart, time-based), with varied constants. The constants cycle with the rule
+ * number, so sets of up to 122 rules are all distinct, and larger ones repeat conditions: 1,000
+ * rules hold 501 distinct conditions, the page-bound ones in groups of up to nine identical copies
+ * that change together on a page view. Measured against this mix since session 4; a mix without
+ * repeats needs its own figures ({@code RuleSetGeneratorTest} pins it).
  */
 final class RuleSetGenerator {
   private static final String[] CITIES = VisitorGenerator.CITIES;
