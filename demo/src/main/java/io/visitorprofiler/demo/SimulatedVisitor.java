@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -183,7 +184,7 @@ final class SimulatedVisitor {
       ObjectNode identify = event("identify", start + 60_000);
       identify
           .put("name", persona.firstName() + " Example")
-          .put("email", persona.firstName().toLowerCase() + "@example.com")
+          .put("email", persona.firstName().toLowerCase(Locale.ROOT) + "@example.com")
           .put("customerId", "cust-" + visitorId.substring(2, 8));
       events.add(identify);
       ObjectNode purchase = event("purchase", start + 90_000);

@@ -12,6 +12,7 @@ import io.visitorprofiler.schemas.VisitorProfile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Builds the segment-change records of one evaluation, as DESIGN describes them. */
 public final class SegmentChangeFactory {
@@ -39,7 +40,8 @@ public final class SegmentChangeFactory {
     }
     List<SegmentBadge> top = topSegments(memberRules);
     ProfileSnapshot snapshot = snapshot(profile);
-    String causeRef = cause == ChangeCause.EVENT ? causeEventId : cause.name().toLowerCase();
+    String causeRef =
+        cause == ChangeCause.EVENT ? causeEventId : cause.name().toLowerCase(Locale.ROOT);
     String visitorId = profile.getVisitorId();
     // Every change of one evaluation shares its cause, its top three and its snapshot; the records
     // are built through their constructors (a builder per record copied and checked every field).

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,17 @@ class SegmentChangeFactoryTest {
     assertThat(changes.getFirst().getChangeId())
         .isEqualTo("v1:idle:1:ENTERED:" + at.toEpochMilli() + ":timer");
     assertThat(changes.getFirst().getCauseEventId()).isEqualTo("e-1");
+  }
+
+  @Test
+  void theIdIsTheSameWhateverTheMachinesLocale() throws Exception {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("tr-TR")); // "TIMER".toLowerCase() is "tımer" there
+    try {
+      aChangeByTimeNamesItsCauseInItsId();
+    } finally {
+      Locale.setDefault(before);
+    }
   }
 
   @Test
