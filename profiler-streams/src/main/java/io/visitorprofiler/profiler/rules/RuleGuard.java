@@ -38,7 +38,11 @@ public record RuleGuard(ProfileField field, Test test, Object literal) {
 
   /** Whether the guard holds on the fields of a profile view. */
   public boolean holds(FieldValues visitor) {
-    Object value = visitor.get(field);
+    return holdsOn(visitor.get(field));
+  }
+
+  /** Whether the guard holds on this value of its field. */
+  public boolean holdsOn(Object value) {
     return switch (test) {
       case EQUALS -> literal.equals(value);
       case IN_LIST -> value instanceof Collection<?> list && list.contains(literal);

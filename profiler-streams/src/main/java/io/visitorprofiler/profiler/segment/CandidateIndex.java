@@ -81,25 +81,16 @@ public final class CandidateIndex {
   }
 
   /**
-   * The positions filed under each literal of one string field and one of {@code startsWith},
-   * {@code endsWith} or {@code contains}: every literal is tested, as the guard would test it.
+   * The positions filed under each {@code startsWith}, {@code endsWith} or {@code contains} guard
+   * of one string field: every guard is tested once, and the rules filed under those that hold are
+   * candidates.
    */
-  private record PatternIndex(
-      ProfileField field, RuleGuard.Test test, String[] literals, int[][] positions, long reads)
+  private record PatternIndex(ProfileField field, RuleGuard[] guards, int[][] positions, long reads)
       implements Filing {
     @Override
     public void mark(Object value, BitSet candidates) {
-      if (!(value instanceof String text)) {
-        return; // the guard does not hold on a value that is not a string
-      }
-      for (int i = 0; i < literals.length; i++) {
-        boolean holds =
-            switch (test) {
-              case STARTS_WITH -> text.startsWith(literals[i]);
-              case ENDS_WITH -> text.endsWith(literals[i]);
-              default -> text.contains(literals[i]);
-            };
-        if (holds) {
+      for (int i = 0; i < guards.length; i++) {
+        if (guards[i].holdsOn(value)) {
           for (int position : positions[i]) {
             candidates.set(position);
           }
@@ -131,8 +122,8 @@ public final class CandidateIndex {
     BitSet unfiled = new BitSet(rules.size());
     Map<ProfileField, Map<Object, List<Integer>>> filed = new EnumMap<>(ProfileField.class);
     Map<ProfileField, Long> reads = new EnumMap<>(ProfileField.class);
-    Map<PatternKey, Map<String, List<Integer>>> patterns = new HashMap<>();
-    Map<PatternKey, Long> patternReads = new HashMap<>();
+    Map<ProfileField, Map<RuleGuard, List<Integer>>> patterns = new EnumMap<>(ProfileField.class);
+    Map<ProfileField, Long> patternReads = new EnumMap<>(ProfileField.class);
     for (int position = 0; position < rules.size(); position++) {
       SegmentRule rule = rules.get(position);
       RuleGuard equality = fewestRules(rule, rulesPerLiteral, true);
@@ -144,12 +135,11 @@ public final class CandidateIndex {
             .add(position);
         reads.merge(equality.field(), rule.reads(), (a, b) -> a | b);
       } else if (pattern != null) {
-        PatternKey key = new PatternKey(pattern.field(), pattern.test());
         patterns
-            .computeIfAbsent(key, k -> new LinkedHashMap<>())
-            .computeIfAbsent((String) pattern.literal(), l -> new ArrayList<>())
+            .computeIfAbsent(pattern.field(), f -> new LinkedHashMap<>())
+            .computeIfAbsent(pattern, g -> new ArrayList<>())
             .add(position);
-        patternReads.merge(key, rule.reads(), (a, b) -> a | b);
+        patternReads.merge(pattern.field(), rule.reads(), (a, b) -> a | b);
       } else {
         unfiled.set(position);
       }
@@ -163,18 +153,15 @@ public final class CandidateIndex {
               new FieldIndex(field, field.type() instanceof ListType, positions, reads.get(field)));
         });
     patterns.forEach(
-        (key, byLiteral) ->
+        (field, byGuard) ->
             fields.add(
                 new PatternIndex(
-                    key.field(),
-                    key.test(),
-                    byLiteral.keySet().toArray(String[]::new),
-                    byLiteral.values().stream().map(CandidateIndex::toArray).toArray(int[][]::new),
-                    patternReads.get(key))));
+                    field,
+                    byGuard.keySet().toArray(RuleGuard[]::new),
+                    byGuard.values().stream().map(CandidateIndex::toArray).toArray(int[][]::new),
+                    patternReads.get(field))));
     return new CandidateIndex(rules.size(), unfiled, fields.toArray(Filing[]::new));
   }
-
-  private record PatternKey(ProfileField field, RuleGuard.Test test) {}
 
   /**
    * Of the rule's equality (or pattern) guards, the one with the fewest rules under its literal.

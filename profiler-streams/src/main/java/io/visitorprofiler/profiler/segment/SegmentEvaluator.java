@@ -81,25 +81,6 @@ public final class SegmentEvaluator {
     List<SegmentTransition> transitions = new ArrayList<>();
     String siteId = profile.getSiteId();
     List<SegmentRule> siteRules = rules.rulesOf(siteId);
-    // Each membership in the slot of its rule (by position, not by a lookup per rule); those
-    // without a rule of this site are left over.
-    Membership[] slots = new Membership[siteRules.size()];
-    List<Membership> memberships = profile.getMemberships();
-    int[] memberPositions = new int[memberships.size()];
-    int members = 0;
-    List<Membership> leftOver = new ArrayList<>();
-    for (Membership m : memberships) {
-      int position = rules.positionOf(siteId, m.getSegmentId());
-      if (position >= 0) {
-        slots[position] = m;
-        memberPositions[members++] = position;
-      } else {
-        leftOver.add(m);
-      }
-    }
-    // Visited in position order, which is segment-id order: the memberships kept come out sorted.
-    List<Membership> kept = new ArrayList<>();
-    List<SegmentRule> keptRules = new ArrayList<>();
     long nowMillis = now.toEpochMilli();
     FieldValues fields = ProfileView.fields(profile, nowMillis, settings);
     Instant checkedAt = profile.getRulesCheckedAt();
@@ -112,10 +93,22 @@ public final class SegmentEvaluator {
     BitSet visit =
         rules.candidatesOf(
             siteId, fields, someSavedSince ? FieldMask.ALL : changed | FieldMask.TIME_DEPENDENT);
-    for (int i = 0; i < members; i++) {
-      visit.set(memberPositions[i]); // not a walk over every slot: a site may have 1,000 rules
+    // Each membership in the slot of its rule (by position, not by a lookup per rule), and its
+    // rule visited; those without a rule of this site are left over.
+    Membership[] slots = new Membership[siteRules.size()];
+    List<Membership> leftOver = new ArrayList<>();
+    for (Membership m : profile.getMemberships()) {
+      int position = rules.positionOf(siteId, m.getSegmentId());
+      if (position >= 0) {
+        slots[position] = m;
+        visit.set(position);
+      } else {
+        leftOver.add(m);
+      }
     }
-
+    // Visited in position order, which is segment-id order: the memberships kept come out sorted.
+    List<Membership> kept = new ArrayList<>();
+    List<SegmentRule> keptRules = new ArrayList<>();
     visitedRules.increment(visit.cardinality());
     for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
       SegmentRule rule = siteRules.get(i);
