@@ -13,6 +13,7 @@ import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.BenchmarkStack;
+import io.visitorprofiler.testkit.TopicEnd;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -38,7 +39,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -187,13 +187,7 @@ public final class AlertLatencyBenchmark {
                           Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", 10),
                           new StringDeserializer(),
                           new ByteArrayDeserializer())) {
-                    List<TopicPartition> partitions =
-                        consumer.partitionsFor(Topics.SEGMENT_CHANGES.name()).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition()))
-                            .toList();
-                    consumer.assign(partitions);
-                    consumer.seekToEnd(partitions);
-                    partitions.forEach(consumer::position);
+                    TopicEnd.assignAtEnd(consumer, Topics.SEGMENT_CHANGES.name());
                     while (!Thread.currentThread().isInterrupted()) {
                       for (ConsumerRecord<String, byte[]> r :
                           consumer.poll(Duration.ofMillis(50))) {

@@ -25,6 +25,7 @@ import io.visitorprofiler.testkit.SchemaRegistryExtension;
 import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
 import io.visitorprofiler.testkit.ThreadCpu;
+import io.visitorprofiler.testkit.TopicEnd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,9 +39,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -52,7 +56,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -372,7 +376,9 @@ public final class ProfilerBenchmark {
     return meters.find("profiler.events").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
-  /** Events for fresh visitors at a fixed rate; time from send to the change's arrival. */
+  /**
+   * Events for fresh visitors at a fixed rate; time from append to the change's append and commit.
+   */
   /** Returns the index of the first visitor it did not use. */
   private int latency(
       KafkaStreams streams,
@@ -389,51 +395,11 @@ public final class ProfilerBenchmark {
     // phase, on the cores the topology is measured on.
     String tag = "~p" + (++latencyPhases) + "-";
     AtomicLongArray appendedAt = new AtomicLongArray(count); // nanoTime; 0 until appended
-    long[] latency = new long[count]; // to the first change; 0 for none
-    AtomicBoolean done = new AtomicBoolean();
-    Map<String, Object> consumerProps = new HashMap<>();
-    consumerProps.put("bootstrap.servers", bootstrap);
-    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    AvroDeserializer<SegmentChange> changes = new AvroDeserializer<>(SegmentChange.class);
-    changes.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
-    Thread reader =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try (KafkaConsumer<String, SegmentChange> consumer =
-                      new KafkaConsumer<>(consumerProps, new StringDeserializer(), changes)) {
-                    List<TopicPartition> partitions =
-                        consumer.partitionsFor(Topics.SEGMENT_CHANGES.name()).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition()))
-                            .toList();
-                    consumer.assign(partitions);
-                    consumer.seekToEnd(partitions);
-                    partitions.forEach(consumer::position);
-                    synchronized (done) {
-                      done.notifyAll();
-                    }
-                    while (!done.get()) {
-                      for (var record : consumer.poll(Duration.ofMillis(10))) {
-                        if (record.value().getCause() != ChangeCause.EVENT) {
-                          // A timer's change names the visitor's last event as its cause, but
-                          // that event did not cause it: time did, seconds or minutes later.
-                          continue;
-                        }
-                        long arrived = System.nanoTime();
-                        int i = indexOf(record.value().getCauseEventId(), tag);
-                        if (i >= 0 && i < count && latency[i] == 0) {
-                          long sent = appendedAt.get(i);
-                          if (sent != 0) {
-                            latency[i] = Math.max(1, arrived - sent);
-                          }
-                        }
-                      }
-                    }
-                  }
-                });
-    synchronized (done) {
-      done.wait(10_000);
-    }
+    // Two readers of the changes: one sees a change once it is appended (read_uncommitted), as the
+    // target is defined, the other once its transaction commits (read_committed), as a downstream
+    // consumer does; the difference is the wait for the commit of exactly-once processing.
+    ChangeReader appended = new ChangeReader(IsolationLevel.READ_UNCOMMITTED, tag, appendedAt);
+    ChangeReader visible = new ChangeReader(IsolationLevel.READ_COMMITTED, tag, appendedAt);
     // The same mix of visitors as the throughput run (new ids), paced at the given rate; an
     // event's latency is measured on the changes it caused.
     // The phase's visitors arrive from now on (visitor n arrives 3n ms after the generator's
@@ -507,28 +473,28 @@ public final class ProfilerBenchmark {
     long seen = -1;
     while (System.nanoTime() < waitUntil) {
       Thread.sleep(2_000);
-      long answered = Arrays.stream(latency).filter(l -> l != 0).count();
+      long answered = visible.answered();
       if (answered == seen) {
         break;
       }
       seen = answered;
     }
-    done.set(true);
-    reader.join();
+    appended.close();
+    visible.close();
     if (stolen != null) {
       stolen.close();
     }
-    long[] sorted = Arrays.stream(latency).filter(l -> l != 0).sorted().toArray();
     System.out.printf(
         "%s at %,.0f events/s (the same visitor mix) for %d s: %,d events caused changes;"
-            + " append->first change p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n",
+            + " append->first change processed %s; appended %s; committed (visible) %s%n",
         label,
         rate,
         seconds,
-        sorted.length,
-        SlowestSeconds.percentile(sorted, 0.50),
-        SlowestSeconds.percentile(sorted, 0.99),
-        SlowestSeconds.percentile(sorted, 0.999));
+        visible.answered(),
+        appended.processedPercentiles(),
+        appended.percentiles(),
+        visible.percentiles());
+    long[] latency = visible.latency;
     SlowestSeconds slowest = new SlowestSeconds();
     for (int i = 0; i < count; i++) {
       if (latency[i] != 0) {
@@ -536,7 +502,7 @@ public final class ProfilerBenchmark {
       }
     }
     System.out.printf(
-        "%s slowest seconds (by the event's append; s0 began at %s): %s%n",
+        "%s slowest seconds (committed, by the event's append; s0 began at %s): %s%n",
         label, phaseStartClock, slowest.describe(stolen));
     System.out.printf("%s while paced, %s%n", label, after.since(before, threads));
     // Whether "half the maximum" left a core idle: the broker, the harness's own producer and
@@ -545,6 +511,97 @@ public final class ProfilerBenchmark {
         "%s while paced, this JVM's threads used %s%n",
         label, threadsAfter.since(threadsBefore, THREAD_GROUPS_SHOWN));
     return v;
+  }
+
+  /**
+   * Reads the changes from the end of the topic while a phase runs and records, per event of the
+   * phase, the time from its append to the arrival of the first change it caused.
+   */
+  private final class ChangeReader implements AutoCloseable {
+    final long[] latency; // to the first change; 0 for none
+    // To the processing of the event that caused the first change (the change's emittedAt, in
+    // milliseconds), where the wait for the producer's batch and the commit begins.
+    final long[] processed;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private final CountDownLatch positioned = new CountDownLatch(1);
+    private final Thread thread;
+
+    ChangeReader(IsolationLevel isolation, String tag, AtomicLongArray appendedAt)
+        throws InterruptedException {
+      this.latency = new long[appendedAt.length()];
+      this.processed = new long[appendedAt.length()];
+      // nanoTime of the wall clock's epoch, to place a change's emittedAt on the append's clock
+      long epochNanos = System.nanoTime() - System.currentTimeMillis() * 1_000_000L;
+      Map<String, Object> props = new HashMap<>();
+      props.put("bootstrap.servers", bootstrap);
+      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
+      // One fetch in flight per broker: held for Kafka's 500 ms when it asked only for quiet
+      // partitions, it would delay the changes of the others and charge that to the topology.
+      props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+      AvroDeserializer<SegmentChange> changes = new AvroDeserializer<>(SegmentChange.class);
+      changes.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
+      thread =
+          Thread.ofPlatform()
+              .name("changes-" + isolation.name().toLowerCase(Locale.ROOT))
+              .start(
+                  () -> {
+                    try (KafkaConsumer<String, SegmentChange> consumer =
+                        new KafkaConsumer<>(props, new StringDeserializer(), changes)) {
+                      TopicEnd.assignAtEnd(consumer, Topics.SEGMENT_CHANGES.name());
+                      positioned.countDown();
+                      while (!done.get()) {
+                        for (var record : consumer.poll(Duration.ofMillis(10))) {
+                          if (record.value().getCause() != ChangeCause.EVENT) {
+                            // A timer's change names the visitor's last event as its cause, but
+                            // that event did not cause it: time did, seconds or minutes later.
+                            continue;
+                          }
+                          long arrived = System.nanoTime();
+                          int i = indexOf(record.value().getCauseEventId(), tag);
+                          if (i >= 0 && i < latency.length && latency[i] == 0) {
+                            long sent = appendedAt.get(i);
+                            if (sent != 0) {
+                              latency[i] = Math.max(1, arrived - sent);
+                              long emitted =
+                                  epochNanos
+                                      + record.value().getEmittedAt().toEpochMilli() * 1_000_000L;
+                              processed[i] = Math.max(1, emitted - sent);
+                            }
+                          }
+                        }
+                      }
+                    }
+                  });
+      positioned.await(10, TimeUnit.SECONDS);
+    }
+
+    /** Events with a change so far (read while running: a figure to wait on, not a result). */
+    long answered() {
+      return Arrays.stream(latency).filter(l -> l != 0).count();
+    }
+
+    String percentiles() {
+      return percentiles(latency);
+    }
+
+    String processedPercentiles() {
+      return percentiles(processed);
+    }
+
+    private static String percentiles(long[] latency) {
+      long[] sorted = Arrays.stream(latency).filter(l -> l != 0).sorted().toArray();
+      return String.format(
+          "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
+          SlowestSeconds.percentile(sorted, 0.50),
+          SlowestSeconds.percentile(sorted, 0.99),
+          SlowestSeconds.percentile(sorted, 0.999));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      done.set(true);
+      thread.join();
+    }
   }
 
   /** The index tagged on a cause event id by a phase with {@code tag}, or -1 for another's. */
