@@ -2,6 +2,7 @@ package io.visitorprofiler.profiler.topology;
 
 import io.visitorprofiler.profiler.ProfilerSettings;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -9,6 +10,12 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class ProfilerStreamsConfig {
   /** The producers' batch size unless the operator sets one (Kafka's default is 16 KiB). */
   static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+
+  /**
+   * How long the broker may hold the stream threads' fetches unless the operator says otherwise
+   * (Kafka's default is 500 ms).
+   */
+  static final int FETCH_MAX_WAIT_MS = 20;
 
   private ProfilerStreamsConfig() {}
 
@@ -33,6 +40,16 @@ public final class ProfilerStreamsConfig {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     props.put("processing.exception.handler.global.enabled", true);
+    // A consumer has one fetch in flight per broker, and it leaves out the partitions it still
+    // holds records of. When that fetch asks only for idle partitions (erasures, a quiet chat
+    // partition), the broker holds it for fetch.max.wait.ms, and clickstream that arrived meanwhile
+    // waits for the next fetch: up to Kafka's 500 ms, again and again under load. Held 20 ms, an
+    // idle fetch costs a small request instead.
+    clientDefault(
+        props,
+        StreamsConfig.MAIN_CONSUMER_PREFIX,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+        FETCH_MAX_WAIT_MS);
     producerDefault(props, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     // One evaluation writes a change record per transition (5.8 per event at 1,000 rules in the
     // benchmark) besides the changelogs: with 16 KiB batches the producers opened thousands of
@@ -51,7 +68,14 @@ public final class ProfilerStreamsConfig {
    * Streams' {@code producer.} prefix (which would otherwise lose to ours).
    */
   private static void producerDefault(Properties props, String name, Object value) {
-    String prefixed = StreamsConfig.producerPrefix(name);
+    clientDefault(props, StreamsConfig.PRODUCER_PREFIX, name, value);
+  }
+
+  /**
+   * Our default for the clients under Kafka Streams' {@code prefix}, unless the operator set it.
+   */
+  private static void clientDefault(Properties props, String prefix, String name, Object value) {
+    String prefixed = prefix + name;
     if (!props.containsKey(name) && !props.containsKey(prefixed)) {
       props.put(prefixed, value);
     }

@@ -6,6 +6,7 @@ import io.visitorprofiler.profiler.ProfilerSettings;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,24 @@ class ProfilerStreamsConfigTest {
   }
 
   @Test
+  void theStreamThreadsFetchesAreHeldBrieflyByDefault() {
+    assertThat(mainConsumerConfigs(Map.of()).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo(ProfilerStreamsConfig.FETCH_MAX_WAIT_MS);
+  }
+
+  @Test
+  void aFetchWaitGivenByTheOperatorWinsOverOurDefault() {
+    assertThat(
+            mainConsumerConfigs(Map.of("VP_KAFKA_FETCH_MAX_WAIT_MS", "500"))
+                .get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo("500");
+    assertThat(
+            mainConsumerConfigs(Map.of("VP_KAFKA_MAIN_CONSUMER_FETCH_MAX_WAIT_MS", "100"))
+                .get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo("100");
+  }
+
+  @Test
   void processingIsExactlyOnce() {
     StreamsConfig config = new StreamsConfig(ProfilerStreamsConfig.of(settings(Map.of()), "h:1"));
 
@@ -51,6 +70,11 @@ class ProfilerStreamsConfigTest {
   private static Map<String, Object> producerConfigs(Map<String, String> env) {
     return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"))
         .getProducerConfigs("client");
+  }
+
+  private static Map<String, Object> mainConsumerConfigs(Map<String, String> env) {
+    return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"))
+        .getMainConsumerConfigs("group", "client", 0);
   }
 
   private static ProfilerSettings settings(Map<String, String> env) {
