@@ -1,6 +1,7 @@
 package io.visitorprofiler.profiler.topology;
 
 import io.visitorprofiler.profiler.ProfilerSettings;
+import java.util.Arrays;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,11 +46,7 @@ public final class ProfilerStreamsConfig {
     // partition), the broker holds it for fetch.max.wait.ms, and clickstream that arrived meanwhile
     // waits for the next fetch: up to Kafka's 500 ms, again and again under load. Held 20 ms, an
     // idle fetch costs a small request instead.
-    clientDefault(
-        props,
-        StreamsConfig.MAIN_CONSUMER_PREFIX,
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-        FETCH_MAX_WAIT_MS);
+    mainConsumerDefault(props, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     producerDefault(props, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     // One evaluation writes a change record per transition (5.8 per event at 1,000 rules in the
     // benchmark) besides the changelogs: with 16 KiB batches the producers opened thousands of
@@ -68,16 +65,29 @@ public final class ProfilerStreamsConfig {
    * Streams' {@code producer.} prefix (which would otherwise lose to ours).
    */
   private static void producerDefault(Properties props, String name, Object value) {
-    clientDefault(props, StreamsConfig.PRODUCER_PREFIX, name, value);
+    clientDefault(props, StreamsConfig.producerPrefix(name), value, name);
   }
 
   /**
-   * Our default for the clients under Kafka Streams' {@code prefix}, unless the operator set it.
+   * Our default for the stream threads' consumers' {@code name}, unless the operator set it
+   * plainly, with the {@code consumer.} prefix of all of Kafka Streams' consumers or with the
+   * {@code main.consumer.} prefix (ours, under the last, would win over the first two).
    */
-  private static void clientDefault(Properties props, String prefix, String name, Object value) {
-    String prefixed = prefix + name;
-    if (!props.containsKey(name) && !props.containsKey(prefixed)) {
-      props.put(prefixed, value);
+  private static void mainConsumerDefault(Properties props, String name, Object value) {
+    clientDefault(
+        props,
+        StreamsConfig.mainConsumerPrefix(name),
+        value,
+        name,
+        StreamsConfig.consumerPrefix(name));
+  }
+
+  /** Puts {@code key} unless the operator set it or any of the {@code alsoTheOperators} keys. */
+  private static void clientDefault(
+      Properties props, String key, Object value, String... alsoTheOperators) {
+    if (props.containsKey(key) || Arrays.stream(alsoTheOperators).anyMatch(props::containsKey)) {
+      return;
     }
+    props.put(key, value);
   }
 }

@@ -57,6 +57,11 @@ class ProfilerStreamsConfigTest {
             mainConsumerConfigs(Map.of("VP_KAFKA_MAIN_CONSUMER_FETCH_MAX_WAIT_MS", "100"))
                 .get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
         .isEqualTo("100");
+    // Kafka Streams' prefix for all its consumers, which our main.consumer. default would beat.
+    assertThat(
+            mainConsumerConfigs(Map.of("VP_KAFKA_CONSUMER_FETCH_MAX_WAIT_MS", "200"))
+                .get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+        .isEqualTo("200");
   }
 
   @Test
