@@ -519,8 +519,9 @@ public final class ProfilerBenchmark {
    */
   private final class ChangeReader implements AutoCloseable {
     final long[] latency; // to the first change; 0 for none
-    // To the processing of the event that caused the first change (the change's emittedAt, in
-    // milliseconds), where the wait for the producer's batch and the commit begins.
+    // To the processing of the event that caused the first change: the change's emittedAt, Kafka
+    // Streams' cached clock, read when the task began the batch the event was in (milliseconds),
+    // so a lower bound; the wait for the producer's batch and the commit begins there.
     final long[] processed;
     private final AtomicBoolean done = new AtomicBoolean();
     private final CountDownLatch positioned = new CountDownLatch(1);
@@ -531,7 +532,8 @@ public final class ProfilerBenchmark {
       this.latency = new long[appendedAt.length()];
       this.processed = new long[appendedAt.length()];
       // nanoTime of the wall clock's epoch, to place a change's emittedAt on the append's clock
-      long epochNanos = System.nanoTime() - System.currentTimeMillis() * 1_000_000L;
+      Instant now = Instant.now();
+      long epochNanos = System.nanoTime() - (now.getEpochSecond() * 1_000_000_000L + now.getNano());
       Map<String, Object> props = new HashMap<>();
       props.put("bootstrap.servers", bootstrap);
       props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
@@ -542,6 +544,7 @@ public final class ProfilerBenchmark {
       changes.configure(Map.of(SchemaRegistryConfig.URL, registryUrl), false);
       thread =
           Thread.ofPlatform()
+              .daemon()
               .name("changes-" + isolation.name().toLowerCase(Locale.ROOT))
               .start(
                   () -> {
@@ -572,7 +575,10 @@ public final class ProfilerBenchmark {
                       }
                     }
                   });
-      positioned.await(10, TimeUnit.SECONDS);
+      if (!positioned.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "the " + isolation + " reader of the changes did not start");
+      }
     }
 
     /** Events with a change so far (read while running: a figure to wait on, not a result). */
