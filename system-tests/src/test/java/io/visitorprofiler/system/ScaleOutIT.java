@@ -8,6 +8,7 @@ import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
 import io.visitorprofiler.schemas.topic.Topics;
+import io.visitorprofiler.testkit.WholeTopic;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -274,12 +274,7 @@ class ScaleOutIT {
                 "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.SEGMENT_CHANGES.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      WholeTopic.assignFromStart(consumer, Topics.SEGMENT_CHANGES.name());
       int seen = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
       long settleUntil = Long.MAX_VALUE;

@@ -8,6 +8,7 @@ import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.BenchmarkStack;
 import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
+import io.visitorprofiler.testkit.WholeTopic;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
@@ -447,12 +448,7 @@ public final class GatewayBenchmark {
   /** Average key + value size of the gateway's records (the Avro wire format). */
   private double averageRecordSize() {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.CLICKSTREAM.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      WholeTopic.assignFromStart(consumer, Topics.CLICKSTREAM.name());
       long bytes = 0;
       long count = 0;
       long deadline = System.currentTimeMillis() + 10_000;

@@ -13,7 +13,7 @@ import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.BenchmarkStack;
-import io.visitorprofiler.testkit.TopicEnd;
+import io.visitorprofiler.testkit.WholeTopic;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -187,7 +187,7 @@ public final class AlertLatencyBenchmark {
                           Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", 10),
                           new StringDeserializer(),
                           new ByteArrayDeserializer())) {
-                    TopicEnd.assignAtEnd(consumer, Topics.SEGMENT_CHANGES.name());
+                    WholeTopic.assignFromEnd(consumer, Topics.SEGMENT_CHANGES.name());
                     while (!Thread.currentThread().isInterrupted()) {
                       for (ConsumerRecord<String, byte[]> r :
                           consumer.poll(Duration.ofMillis(50))) {

@@ -25,7 +25,7 @@ import io.visitorprofiler.testkit.SchemaRegistryExtension;
 import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
 import io.visitorprofiler.testkit.ThreadCpu;
-import io.visitorprofiler.testkit.TopicEnd;
+import io.visitorprofiler.testkit.WholeTopic;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -550,7 +550,7 @@ public final class ProfilerBenchmark {
                   () -> {
                     try (KafkaConsumer<String, SegmentChange> consumer =
                         new KafkaConsumer<>(props, new StringDeserializer(), changes)) {
-                      TopicEnd.assignAtEnd(consumer, Topics.SEGMENT_CHANGES.name());
+                      WholeTopic.assignFromEnd(consumer, Topics.SEGMENT_CHANGES.name());
                       positioned.countDown();
                       while (!done.get()) {
                         for (var record : consumer.poll(Duration.ofMillis(10))) {
