@@ -17,7 +17,10 @@ import java.util.Optional;
  * @param minDwell default minimum time in a segment before EXITED (anti-flapping)
  * @param timerInterval how often due timers and definition changes are looked at (wall clock)
  * @param fallbackTick re-check interval of time-dependent rules without a constant threshold
- * @param rocksDbMemoryBytes block cache and write buffers of all RocksDB stores together
+ * @param rocksDbMemoryBytes the block cache of all RocksDB stores together (0: Kafka Streams'
+ *     defaults)
+ * @param rocksDbLowPriority whether RocksDB's flushes and compactions run at the lowest CPU
+ *     priority
  * @param advertisedHost the host other instances use to forward interactive queries here (the pod's
  *     DNS name in Kubernetes, where the HTTP server binds 0.0.0.0)
  */
@@ -27,6 +30,7 @@ public record ProfilerSettings(
     int threads,
     int standbyReplicas,
     long rocksDbMemoryBytes,
+    boolean rocksDbLowPriority,
     ProfileSettings profiles,
     Duration minDwell,
     Duration timerInterval,
@@ -57,6 +61,7 @@ public record ProfilerSettings(
         env.integer("VP_PROFILER_THREADS", 1, 1, 64),
         env.integer("VP_PROFILER_STANDBY_REPLICAS", 0, 0, 5),
         env.integer("VP_PROFILER_ROCKSDB_MEMORY_MB", 128, 0, 65536) * 1024L * 1024L,
+        env.bool("VP_PROFILER_ROCKSDB_LOW_PRIORITY", true),
         profiles,
         env.duration("VP_PROFILER_MIN_DWELL", Duration.ZERO),
         env.duration("VP_PROFILER_TIMER_INTERVAL", Duration.ofSeconds(1)),

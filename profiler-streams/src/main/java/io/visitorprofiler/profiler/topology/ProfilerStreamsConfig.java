@@ -33,10 +33,11 @@ public final class ProfilerStreamsConfig {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ProfilerRocksDbConfig.class);
     if (settings.rocksDbMemoryBytes() > 0) {
-      props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
-      props.put(BoundedRocksDbConfig.MEMORY_BYTES, String.valueOf(settings.rocksDbMemoryBytes()));
+      props.put(ProfilerRocksDbConfig.MEMORY_BYTES, String.valueOf(settings.rocksDbMemoryBytes()));
     }
+    props.put(ProfilerRocksDbConfig.LOW_PRIORITY, String.valueOf(settings.rocksDbLowPriority()));
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
