@@ -52,6 +52,7 @@ import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -75,6 +76,9 @@ import org.apache.kafka.tools.ConsumerPerformance;
 public final class ProfilerBenchmark {
   /** How many of the busiest thread groups a phase names. */
   private static final int THREAD_GROUPS_SHOWN = 8;
+
+  /** How often the paced phases' producer wakes to send what fell due. */
+  private static final long SEND_TICK_NANOS = 1_000_000;
 
   private final int visitors;
   private final List<Integer> ruleCounts;
@@ -441,25 +445,7 @@ public final class ProfilerBenchmark {
             producerProps(5), new ByteArraySerializer(), new ByteArraySerializer())) {
       long start = System.nanoTime();
       long interval = (long) (1e9 / rate);
-      for (int i = 0; i < encoded.size(); i++) {
-        // Parked, not spinning: a spinning generator took one of the two cores the topology and
-        // the broker need, so "half the maximum" was more than half of what was left. Oversleeping
-        // is caught up by the next events, as each one's due time counts from the start.
-        long wait = start + i * interval - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        // Latency counts from the event's append (the broker's acknowledgement), as the target
-        // is defined, so that producer-side queueing is not charged to the topology.
-        int index = i;
-        producer.send(
-            encoded.record(i),
-            (metadata, error) -> {
-              if (error == null) {
-                appendedAt.set(index, System.nanoTime());
-              }
-            });
-      }
+      pace(producer, encoded, appendedAt, start, interval);
       long behind = System.nanoTime() - (start + encoded.size() * interval);
       after = StreamThreadTime.of(streams, meters);
       threadsAfter = ThreadCpu.now();
@@ -514,6 +500,57 @@ public final class ProfilerBenchmark {
   }
 
   /**
+   * Sends each event at its due time, {@code interval} nanoseconds after the one before, from
+   * {@code start} on: every event due by now, then parked for a tick. Not spinning: a spinning
+   * generator took one of the two cores the topology and the broker need. Not parked per event:
+   * 35,000 wake-ups a second took the harness's thread 0.14 cores, against 0.07 with a tick. Events
+   * come in bursts of about 35, as the gateway's requests of up to 20 bring them, and each one's
+   * due time counts from the start, so oversleeping is caught up by the next tick.
+   */
+  private static void pace(
+      KafkaProducer<byte[], byte[]> producer,
+      EncodedEvents encoded,
+      AtomicLongArray appendedAt,
+      long start,
+      long interval) {
+    for (int next = 0; next < encoded.size(); ) {
+      next = sendDue(producer, encoded, appendedAt, next, (System.nanoTime() - start) / interval);
+      if (next < encoded.size()) {
+        LockSupport.parkNanos(SEND_TICK_NANOS);
+      }
+    }
+  }
+
+  /**
+   * Sends the events from {@code next} up to and including {@code last} (or all that are left);
+   * returns the index of the first one not sent. Methods of their own, as the readers' poll: the
+   * warm-up phase compiles them, where the loops inside {@link #latency} made C2 compile that whole
+   * method again in each phase (JFR: 2.1 s of C2 in the measured phase's first two seconds, its
+   * slowest; 0.8 s in its 16th with only the pacing loop left there).
+   */
+  private static int sendDue(
+      KafkaProducer<byte[], byte[]> producer,
+      EncodedEvents encoded,
+      AtomicLongArray appendedAt,
+      int next,
+      long last) {
+    int end = (int) Math.min(encoded.size(), last + 1);
+    for (int i = next; i < end; i++) {
+      // Latency counts from the event's append (the broker's acknowledgement), as the target is
+      // defined, so that producer-side queueing is not charged to the topology.
+      int index = i;
+      producer.send(
+          encoded.record(i),
+          (metadata, error) -> {
+            if (error == null) {
+              appendedAt.set(index, System.nanoTime());
+            }
+          });
+    }
+    return Math.max(next, end);
+  }
+
+  /**
    * Reads the changes from the end of the topic while a phase runs and records, per event of the
    * phase, the time from its append to the arrival of the first change it caused.
    */
@@ -523,6 +560,10 @@ public final class ProfilerBenchmark {
     // Streams' cached clock, read when the task began the batch the event was in (milliseconds),
     // so a lower bound; the wait for the producer's batch and the commit begins there.
     final long[] processed;
+    private final String tag;
+    private final AtomicLongArray appendedAt;
+    // nanoTime of the wall clock's epoch, to place a change's emittedAt on the append's clock
+    private final long epochNanos;
     private final AtomicBoolean done = new AtomicBoolean();
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Thread thread;
@@ -531,9 +572,10 @@ public final class ProfilerBenchmark {
         throws InterruptedException {
       this.latency = new long[appendedAt.length()];
       this.processed = new long[appendedAt.length()];
-      // nanoTime of the wall clock's epoch, to place a change's emittedAt on the append's clock
+      this.tag = tag;
+      this.appendedAt = appendedAt;
       Instant now = Instant.now();
-      long epochNanos = System.nanoTime() - (now.getEpochSecond() * 1_000_000_000L + now.getNano());
+      this.epochNanos = System.nanoTime() - (now.getEpochSecond() * 1_000_000_000L + now.getNano());
       Map<String, Object> props = new HashMap<>();
       props.put("bootstrap.servers", bootstrap);
       props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
@@ -553,31 +595,34 @@ public final class ProfilerBenchmark {
                       WholeTopic.assignFromEnd(consumer, Topics.SEGMENT_CHANGES.name());
                       positioned.countDown();
                       while (!done.get()) {
-                        for (var record : consumer.poll(Duration.ofMillis(10))) {
-                          if (record.value().getCause() != ChangeCause.EVENT) {
-                            // A timer's change names the visitor's last event as its cause, but
-                            // that event did not cause it: time did, seconds or minutes later.
-                            continue;
-                          }
-                          long arrived = System.nanoTime();
-                          int i = indexOf(record.value().getCauseEventId(), tag);
-                          if (i >= 0 && i < latency.length && latency[i] == 0) {
-                            long sent = appendedAt.get(i);
-                            if (sent != 0) {
-                              latency[i] = Math.max(1, arrived - sent);
-                              long emitted =
-                                  epochNanos
-                                      + record.value().getEmittedAt().toEpochMilli() * 1_000_000L;
-                              processed[i] = Math.max(1, emitted - sent);
-                            }
-                          }
-                        }
+                        record(consumer.poll(Duration.ofMillis(10)));
                       }
                     }
                   });
       if (!positioned.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException(
             "the " + isolation + " reader of the changes did not start");
+      }
+    }
+
+    /** Notes, for each event of the phase, the arrival of the first change it caused. */
+    private void record(ConsumerRecords<String, SegmentChange> changes) {
+      for (var change : changes) {
+        if (change.value().getCause() != ChangeCause.EVENT) {
+          // A timer's change names the visitor's last event as its cause, but that event did
+          // not cause it: time did, seconds or minutes later.
+          continue;
+        }
+        long arrived = System.nanoTime();
+        int i = indexOf(change.value().getCauseEventId(), tag);
+        if (i >= 0 && i < latency.length && latency[i] == 0) {
+          long sent = appendedAt.get(i);
+          if (sent != 0) {
+            latency[i] = Math.max(1, arrived - sent);
+            long emitted = epochNanos + change.value().getEmittedAt().toEpochMilli() * 1_000_000L;
+            processed[i] = Math.max(1, emitted - sent);
+          }
+        }
       }
     }
 
