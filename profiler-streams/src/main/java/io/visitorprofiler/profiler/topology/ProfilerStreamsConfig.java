@@ -41,7 +41,7 @@ public final class ProfilerStreamsConfig {
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-    props.put("processing.exception.handler.global.enabled", true);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // A consumer has one fetch in flight per broker, and it leaves out the partitions it still
     // holds records of. When that fetch asks only for idle partitions (erasures, a quiet chat
     // partition), the broker holds it for fetch.max.wait.ms, and clickstream that arrived meanwhile

@@ -72,6 +72,14 @@ class ProfilerStreamsConfigTest {
         .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
   }
 
+  @Test
+  void theDeadLetterHandlerAlsoTakesTheGlobalDefinitionsStoresFailures() {
+    StreamsConfig config = new StreamsConfig(ProfilerStreamsConfig.of(settings(Map.of()), "h:1"));
+
+    assertThat(config.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+        .isTrue();
+  }
+
   private static Map<String, Object> producerConfigs(Map<String, String> env) {
     return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"))
         .getProducerConfigs("client");
