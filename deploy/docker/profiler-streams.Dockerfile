@@ -43,8 +43,9 @@ COPY profiler-streams/target/profiler-streams-${VERSION}.jar \
      /opt/visitor-profiler/profiler-streams.jar
 
 # Listen on every interface inside the container (the services bind 127.0.0.1 by default). Heap: 50%
-# of the container's memory limit (the rest is for RocksDB, bounded by
-# VP_PROFILER_ROCKSDB_MEMORY_MB, and the JVM's own memory); exit on OutOfMemoryError so that the
+# of the container's memory limit (the rest is for RocksDB, its block cache bounded by
+# VP_PROFILER_ROCKSDB_MEMORY_MB and at most 2 x 8 MiB of memtables per store, and the JVM's own
+# memory); exit on OutOfMemoryError so that the
 # orchestrator restarts a clean process. /tmp must be writable (native libraries are unpacked
 # there): an emptyDir under readOnlyRootFilesystem. Logs go to standard output (service-runtime's log4j2.xml; LOG4J_CONFIGURATION_FILE=<path> for another).
 ENV VP_HTTP_HOST=0.0.0.0 \

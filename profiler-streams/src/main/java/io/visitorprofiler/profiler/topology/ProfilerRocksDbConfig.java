@@ -21,13 +21,15 @@ import org.rocksdb.Priority;
  * halved throughput (it forced flushes of tiny memtables across the 3 stores per partition);
  * per-store memtables bound memory by the number of partitions an instance owns.
  *
- * <p>Priority, when {@value #LOW_PRIORITY} is {@code true}: RocksDB's background threads (one pool
- * of the process) run at nice 19. Every partition's stores fill their memtables at the same pace,
- * so flushes and compactions fell due together and took 0.4–0.6 of the two cores for two or three
- * seconds, the stream threads' share fell by a quarter, and those seconds were a run's slowest. At
- * the lowest priority the same work takes the time the stream threads leave: it still keeps up
- * (0.04 cores in the benchmark's paced phase), and a memtable that cannot be flushed in time stalls
- * the writes, which gives the flush its core back.
+ * <p>Priority, when {@value #LOW_PRIORITY} is {@code true} (absent: unchanged;
+ * ProfilerStreamsConfig always sets it): RocksDB's two background pools of the process, flushes and
+ * compactions, are lowered to nice 19, which each pool thread takes when it picks up its next job.
+ * Every partition's stores fill their memtables at the same pace, so flushes and compactions fell
+ * due together and took about half of the two cores for two or three seconds, the stream threads'
+ * share fell by a quarter, and those seconds were a run's slowest. At the lowest priority the same
+ * work takes the time the stream threads leave: it still keeps up (0.04 cores in the benchmark's
+ * paced phase), and a memtable that cannot be flushed in time stalls the writes, which gives the
+ * flush its core back.
  */
 public final class ProfilerRocksDbConfig implements RocksDBConfigSetter {
   public static final String MEMORY_BYTES = "vp.rocksdb.memory.bytes";

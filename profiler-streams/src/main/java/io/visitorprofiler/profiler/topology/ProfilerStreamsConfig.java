@@ -33,7 +33,9 @@ public final class ProfilerStreamsConfig {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost);
-    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ProfilerRocksDbConfig.class);
+    // An operator's own setter (VP_KAFKA_ROCKSDB_CONFIG_SETTER) replaces ours, bounds and all.
+    props.putIfAbsent(
+        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ProfilerRocksDbConfig.class);
     if (settings.rocksDbMemoryBytes() > 0) {
       props.put(ProfilerRocksDbConfig.MEMORY_BYTES, String.valueOf(settings.rocksDbMemoryBytes()));
     }

@@ -504,8 +504,9 @@ public final class ProfilerBenchmark {
    * {@code start} on: every event due by now, then parked for a tick. Not spinning: a spinning
    * generator took one of the two cores the topology and the broker need. Not parked per event:
    * 35,000 wake-ups a second took the harness's thread 0.14 cores, against 0.07 with a tick. Events
-   * come in bursts of about 35, as the gateway's requests of up to 20 bring them, and each one's
-   * due time counts from the start, so oversleeping is caught up by the next tick.
+   * come in bursts of about 35 a millisecond at these rates (a gateway's requests bring up to 20 at
+   * once), and each one's due time counts from the start, so oversleeping is caught up by the next
+   * tick.
    */
   private static void pace(
       KafkaProducer<byte[], byte[]> producer,

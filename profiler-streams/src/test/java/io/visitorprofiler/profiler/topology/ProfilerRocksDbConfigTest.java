@@ -47,6 +47,8 @@ class ProfilerRocksDbConfigTest {
   @Test
   void flushesAndCompactionsRunAtTheLowestCpuPriority(@TempDir Path dir) throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "per-thread priorities of Linux");
+    // Under `nice -n 19` every thread would already be at 19, and the test could not fail.
+    assumeTrue(nice(Files.readString(Path.of("/proc/self/stat"))) < 19, "a JVM not at nice 19");
     RocksDB.loadLibrary();
     try (Options options = new Options().setCreateIfMissing(true)) {
       Map<String, Object> configs = new HashMap<>();
@@ -95,12 +97,16 @@ class ProfilerRocksDbConfigTest {
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         if (name.startsWith("rocksdb:")) {
-          // Fields after the name start with the state (field 3); nice is field 19.
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          nice.put(name + "/" + task.getFileName(), Integer.parseInt(fields[19 - 3]));
+          nice.put(name + "/" + task.getFileName(), nice(stat));
         }
       }
     }
     return nice;
+  }
+
+  /** The nice value in a /proc stat line: fields after the name start at 3; nice is field 19. */
+  private static int nice(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Integer.parseInt(fields[19 - 3]);
   }
 }

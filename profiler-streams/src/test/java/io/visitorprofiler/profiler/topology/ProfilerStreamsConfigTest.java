@@ -6,6 +6,7 @@ import io.visitorprofiler.profiler.ProfilerSettings;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -78,6 +79,40 @@ class ProfilerStreamsConfigTest {
 
     assertThat(config.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
         .isTrue();
+  }
+
+  @Test
+  void rocksDbIsBoundedAndItsBackgroundWorkLowPriorityByDefault() {
+    Properties props = ProfilerStreamsConfig.of(settings(Map.of()), "h:1");
+
+    assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(ProfilerRocksDbConfig.class);
+    assertThat(props.get(ProfilerRocksDbConfig.MEMORY_BYTES)).isEqualTo(String.valueOf(128L << 20));
+    assertThat(props.get(ProfilerRocksDbConfig.LOW_PRIORITY)).isEqualTo("true");
+  }
+
+  @Test
+  void rocksDbSettingsFollowTheEnvironment() {
+    Properties props =
+        ProfilerStreamsConfig.of(
+            settings(
+                Map.of(
+                    "VP_PROFILER_ROCKSDB_MEMORY_MB", "0",
+                    "VP_PROFILER_ROCKSDB_LOW_PRIORITY", "false")),
+            "h:1");
+
+    assertThat(props).doesNotContainKey(ProfilerRocksDbConfig.MEMORY_BYTES);
+    assertThat(props.get(ProfilerRocksDbConfig.LOW_PRIORITY)).isEqualTo("false");
+  }
+
+  @Test
+  void anOperatorsOwnRocksDbConfigSetterReplacesOurs() {
+    Properties props =
+        ProfilerStreamsConfig.of(
+            settings(Map.of("VP_KAFKA_ROCKSDB_CONFIG_SETTER", "com.example.Setter")), "h:1");
+
+    assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo("com.example.Setter");
   }
 
   private static Map<String, Object> producerConfigs(Map<String, String> env) {
