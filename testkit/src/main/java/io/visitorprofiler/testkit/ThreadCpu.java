@@ -1,9 +1,5 @@
 package io.visitorprofiler.testkit;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +17,6 @@ import java.util.Set;
  * handlers, RocksDB's flushes and compactions, the JIT. Empty off Linux. Used by the benchmarks.
  */
 public final class ThreadCpu {
-  private static final Path TASKS = Path.of("/proc/self/task");
   private static final double MILLIS_PER_TICK = 10; // USER_HZ is 100 on Linux
 
   /** One thread's group name and CPU ticks (user and system). */
@@ -38,37 +33,19 @@ public final class ThreadCpu {
   /** This JVM's threads now. */
   public static ThreadCpu now() {
     Map<String, Sample> byThread = new HashMap<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-      for (Path task : tasks) {
-        try {
-          parse(Files.readString(task.resolve("stat")))
-              .ifPresent(sample -> byThread.put(task.getFileName().toString(), sample));
-        } catch (IOException e) {
-          // the thread ended between the listing and the read
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: nothing to report
+    for (ThreadStat thread : ThreadStat.ofThisJvm()) {
+      byThread.put(thread.tid(), sample(thread));
     }
     return new ThreadCpu(System.nanoTime(), byThread);
   }
 
-  /**
-   * A {@code stat} line: {@code tid (name) state …}, where the name may hold spaces and
-   * parentheses, and user and system ticks are the 12th and 13th fields after it.
-   */
+  /** A {@code stat} line's thread, its name with digits masked (see {@link ThreadStat#parse}). */
   static Optional<Sample> parse(String stat) {
-    int open = stat.indexOf('(');
-    int close = stat.lastIndexOf(')');
-    if (open < 0 || close < open) {
-      return Optional.empty();
-    }
-    String[] fields = stat.substring(close + 1).trim().split("\\s+");
-    if (fields.length < 13) {
-      return Optional.empty();
-    }
-    String group = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
-    return Optional.of(new Sample(group, Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
+    return ThreadStat.parse("", stat).map(ThreadCpu::sample);
+  }
+
+  private static Sample sample(ThreadStat thread) {
+    return new Sample(thread.name().replaceAll("[0-9]+", "#"), thread.cpuTicks());
   }
 
   /**

@@ -382,8 +382,8 @@ public final class ProfilerBenchmark {
 
   /**
    * Events for fresh visitors at a fixed rate; time from append to the change's append and commit.
+   * Returns the index of the first visitor it did not use.
    */
-  /** Returns the index of the first visitor it did not use. */
   private int latency(
       KafkaStreams streams,
       SimpleMeterRegistry meters,

@@ -3,13 +3,12 @@ package io.visitorprofiler.profiler.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
+import io.visitorprofiler.testkit.ThreadStat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
@@ -48,7 +47,11 @@ class ProfilerRocksDbConfigTest {
   void flushesAndCompactionsRunAtTheLowestCpuPriority(@TempDir Path dir) throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "per-thread priorities of Linux");
     // Under `nice -n 19` every thread would already be at 19, and the test could not fail.
-    assumeTrue(nice(Files.readString(Path.of("/proc/self/stat"))) < 19, "a JVM not at nice 19");
+    assumeTrue(
+        ThreadStat.ofThisJvm().stream()
+            .filter(thread -> !thread.name().startsWith("rocksdb:"))
+            .allMatch(thread -> thread.nice() < 19),
+        "a JVM not at nice 19");
     RocksDB.loadLibrary();
     try (Options options = new Options().setCreateIfMissing(true)) {
       Map<String, Object> configs = new HashMap<>();
@@ -85,28 +88,13 @@ class ProfilerRocksDbConfigTest {
   }
 
   /** Nice value of each of this process's RocksDB threads, by thread name and id. */
-  private static Map<String, Integer> rocksDbThreadsNice() throws IOException {
+  private static Map<String, Integer> rocksDbThreadsNice() {
     Map<String, Integer> nice = new HashMap<>();
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path task : tasks.toList()) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException gone) {
-          continue; // the thread ended while we listed
-        }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (name.startsWith("rocksdb:")) {
-          nice.put(name + "/" + task.getFileName(), nice(stat));
-        }
+    for (ThreadStat thread : ThreadStat.ofThisJvm()) {
+      if (thread.name().startsWith("rocksdb:")) {
+        nice.put(thread.name() + "/" + thread.tid(), thread.nice());
       }
     }
     return nice;
-  }
-
-  /** The nice value in a /proc stat line: fields after the name start at 3; nice is field 19. */
-  private static int nice(String stat) {
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Integer.parseInt(fields[19 - 3]);
   }
 }
