@@ -38,7 +38,6 @@ public final class ProfilerRocksDbConfig implements RocksDBConfigSetter {
   static final int WRITE_BUFFERS = 2;
 
   private static Cache cache;
-  private static boolean lowered;
 
   private static synchronized Cache cache(long totalBytes) {
     if (cache == null) {
@@ -47,13 +46,13 @@ public final class ProfilerRocksDbConfig implements RocksDBConfigSetter {
     return cache;
   }
 
-  /** The background pools belong to the process's Env, shared by every store: lowered once. */
-  private static synchronized void lowerBackgroundPriority(Env env) {
-    if (!lowered) {
-      env.lowerThreadPoolCPUPriority(Priority.HIGH); // flushes
-      env.lowerThreadPoolCPUPriority(Priority.LOW); // compactions
-      lowered = true;
-    }
+  /**
+   * The background pools belong to the process's Env, shared by every store; lowering them again
+   * for the next store sets the same priority.
+   */
+  private static void lowerBackgroundPriority(Env env) {
+    env.lowerThreadPoolCPUPriority(Priority.HIGH); // flushes
+    env.lowerThreadPoolCPUPriority(Priority.LOW); // compactions
   }
 
   @Override
