@@ -66,6 +66,17 @@ class ProfilerStreamsConfigTest {
   }
 
   @Test
+  void theStreamThreadsCommitEvery50MsUnlessTheOperatorSaysOtherwise() {
+    assertThat(streamsConfig(Map.of()).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+        .isEqualTo(ProfilerStreamsConfig.COMMIT_INTERVAL_MS)
+        .isNotEqualTo(100L); // not Kafka Streams' exactly-once default by accident
+    assertThat(
+            streamsConfig(Map.of("VP_KAFKA_COMMIT_INTERVAL_MS", "200"))
+                .getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+        .isEqualTo(200L);
+  }
+
+  @Test
   void processingIsExactlyOnce() {
     StreamsConfig config = new StreamsConfig(ProfilerStreamsConfig.of(settings(Map.of()), "h:1"));
 
@@ -118,6 +129,10 @@ class ProfilerStreamsConfigTest {
   private static Map<String, Object> producerConfigs(Map<String, String> env) {
     return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"))
         .getProducerConfigs("client");
+  }
+
+  private static StreamsConfig streamsConfig(Map<String, String> env) {
+    return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"));
   }
 
   private static Map<String, Object> mainConsumerConfigs(Map<String, String> env) {
