@@ -68,7 +68,7 @@ public final class ProfilerStreamsConfig {
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // Half of Kafka's exactly-once interval: at a million visitors and half the maximum rate the
     // committed median was 50–76 ms against 92–104 ms with 100 ms (p99 291–449 against 359–593
-    // ms), for twice the transactions and a few percent of the 1,000-rule maximum (decision 7).
+    // ms), for twice the transactions and 5–10 % of the 1,000-rule maximum (decision 7).
     // VP_KAFKA_COMMIT_INTERVAL_MS sets another.
     props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1); // the broker's default

@@ -78,7 +78,7 @@ class ProfilerStreamsConfigTest {
 
   @Test
   void processingIsExactlyOnce() {
-    StreamsConfig config = new StreamsConfig(ProfilerStreamsConfig.of(settings(Map.of()), "h:1"));
+    StreamsConfig config = streamsConfig(Map.of());
 
     assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
         .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
@@ -86,7 +86,7 @@ class ProfilerStreamsConfigTest {
 
   @Test
   void theDeadLetterHandlerAlsoTakesTheGlobalDefinitionsStoresFailures() {
-    StreamsConfig config = new StreamsConfig(ProfilerStreamsConfig.of(settings(Map.of()), "h:1"));
+    StreamsConfig config = streamsConfig(Map.of());
 
     assertThat(config.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
         .isTrue();
@@ -127,8 +127,7 @@ class ProfilerStreamsConfigTest {
   }
 
   private static Map<String, Object> producerConfigs(Map<String, String> env) {
-    return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"))
-        .getProducerConfigs("client");
+    return streamsConfig(env).getProducerConfigs("client");
   }
 
   private static StreamsConfig streamsConfig(Map<String, String> env) {
@@ -136,8 +135,7 @@ class ProfilerStreamsConfigTest {
   }
 
   private static Map<String, Object> mainConsumerConfigs(Map<String, String> env) {
-    return new StreamsConfig(ProfilerStreamsConfig.of(settings(env), "h:1"))
-        .getMainConsumerConfigs("group", "client", 0);
+    return streamsConfig(env).getMainConsumerConfigs("group", "client", 0);
   }
 
   private static ProfilerSettings settings(Map<String, String> env) {
