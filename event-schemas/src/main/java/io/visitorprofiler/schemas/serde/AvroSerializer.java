@@ -64,12 +64,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       throw new IllegalStateException("AvroSerializer used before configure()");
     }
     Schema schema = data.getSchema();
-    Map<Schema, Target> bySchema = targets.computeIfAbsent(topic, t -> new ConcurrentHashMap<>());
-    Target target = bySchema.get(schema);
-    if (target == null) {
-      target = targetFor(topic, schema);
-      bySchema.put(schema, target);
-    }
+    Target target = target(topic, schema);
     BinaryOutput out = new BinaryOutput(512);
     out.writeFixed(target.header(), 0, WireFormat.HEADER_SIZE);
     try {
@@ -79,6 +74,27 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
           "cannot encode " + schema.getFullName() + " for " + topic + ": " + e.getMessage(), e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The wire-format header of {@code schema} on {@code topic}: registered (or looked up) on first
+   * use, like {@link #serialize}.
+   */
+  byte[] header(String topic, Schema schema) {
+    if (registry == null) {
+      throw new IllegalStateException("AvroSerializer used before configure()");
+    }
+    return target(topic, schema).header().clone();
+  }
+
+  private Target target(String topic, Schema schema) {
+    Map<Schema, Target> bySchema = targets.computeIfAbsent(topic, t -> new ConcurrentHashMap<>());
+    Target target = bySchema.get(schema);
+    if (target == null) {
+      target = targetFor(topic, schema);
+      bySchema.put(schema, target);
+    }
+    return target;
   }
 
   /** Registers (or looks up) the schema under the topic's subject; a failure is not remembered. */

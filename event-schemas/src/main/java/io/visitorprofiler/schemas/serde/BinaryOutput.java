@@ -22,6 +22,11 @@ final class BinaryOutput {
     return Arrays.copyOf(buffer, size);
   }
 
+  /** Copies the bytes written so far into {@code target} from {@code offset} on. */
+  void copyTo(byte[] target, int offset) {
+    System.arraycopy(buffer, 0, target, offset, size);
+  }
+
   /** Bytes written so far. */
   int size() {
     return size;

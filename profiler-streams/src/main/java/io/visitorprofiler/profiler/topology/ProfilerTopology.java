@@ -4,7 +4,9 @@ import io.visitorprofiler.profiler.ProfilerSettings;
 import io.visitorprofiler.profiler.rules.SegmentRuleCompiler;
 import io.visitorprofiler.profiler.segment.SegmentEvaluator;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
+import io.visitorprofiler.schemas.serde.SegmentChangeEncoder;
 import io.visitorprofiler.schemas.topic.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -81,22 +83,26 @@ public final class ProfilerTopology {
         new StringDeserializer(),
         serdes.erasure().deserializer(),
         Topics.ERASURE_REQUESTS.name());
+    SegmentChangeEncoder changes =
+        new SegmentChangeEncoder(serdes.changes().serializer(), Topics.SEGMENT_CHANGES.name());
     topology.addProcessor(
         PROFILER,
         () ->
             new VisitorProcessor(
-                book, settings.profiles(), evaluator, settings.timerInterval(), metrics),
+                book, settings.profiles(), evaluator, changes, settings.timerInterval(), metrics),
         CLICKSTREAM_SOURCE,
         CHAT_SOURCE,
         ERASURE_SOURCE);
     topology.addStateStore(profiles, PROFILER);
     topology.addStateStore(timers, PROFILER);
     topology.addStateStore(online, PROFILER);
+    // The processor encodes its changes itself (SegmentChangeEncoder): those of one evaluation
+    // share most of their bytes, which a serializer given one record at a time cannot know.
     topology.addSink(
         CHANGES_SINK,
         Topics.SEGMENT_CHANGES.name(),
         new StringSerializer(),
-        serdes.changes().serializer(),
+        new ByteArraySerializer(),
         PROFILER);
     return topology;
   }

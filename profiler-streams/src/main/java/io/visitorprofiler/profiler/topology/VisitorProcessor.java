@@ -18,6 +18,7 @@ import io.visitorprofiler.schemas.Membership;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.Transition;
 import io.visitorprofiler.schemas.VisitorProfile;
+import io.visitorprofiler.schemas.serde.SegmentChangeEncoder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * punctuator happened to run; the punctuator fires the timers of visitors who send nothing more,
  * and re-evaluates online visitors when the segment definitions change.
  */
-final class VisitorProcessor implements Processor<String, Object, String, SegmentChange> {
+final class VisitorProcessor implements Processor<String, Object, String, byte[]> {
   /** At most this many due timers per punctuation, so one punctuation stays short. */
   static final int TIMERS_PER_TICK = 10_000;
 
@@ -43,10 +44,11 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
   private final ProfileSettings settings;
   private final ProfileUpdater updater;
   private final SegmentEvaluator evaluator;
+  private final SegmentChangeEncoder changes;
   private final Duration timerInterval;
   private final ProfilerMetrics metrics;
 
-  private ProcessorContext<String, SegmentChange> context;
+  private ProcessorContext<String, byte[]> context;
   private org.apache.kafka.streams.state.KeyValueStore<String, VisitorProfile> profiles;
   private TimerIndex timers;
   private OnlineIndex online;
@@ -56,18 +58,20 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
       SegmentRuleBook book,
       ProfileSettings settings,
       SegmentEvaluator evaluator,
+      SegmentChangeEncoder changes,
       Duration timerInterval,
       ProfilerMetrics metrics) {
     this.book = book;
     this.settings = settings;
     this.updater = new ProfileUpdater(settings);
     this.evaluator = evaluator;
+    this.changes = changes;
     this.timerInterval = timerInterval;
     this.metrics = metrics;
   }
 
   @Override
-  public void init(ProcessorContext<String, SegmentChange> context) {
+  public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
     this.profiles = context.getStateStore(ProfilerTopology.PROFILES_STORE);
     this.timers = new TimerIndex(context.getStateStore(ProfilerTopology.TIMERS_STORE));
@@ -248,11 +252,14 @@ final class VisitorProcessor implements Processor<String, Object, String, Segmen
     // and one refused change fails the transaction and stops the client. The body keeps the
     // event's time.
     long recordTime = Math.min(at.toEpochMilli(), emittedAt.toEpochMilli());
-    for (SegmentChange change :
+    List<SegmentChange> built =
         SegmentChangeFactory.build(
-            profile, transitions, memberRules, cause, causeEventId, at, emittedAt)) {
+            profile, transitions, memberRules, cause, causeEventId, at, emittedAt);
+    List<byte[]> encoded = changes.encode(built);
+    for (int i = 0; i < built.size(); i++) {
+      SegmentChange change = built.get(i);
       (change.getTransition() == Transition.ENTERED ? metrics.entered : metrics.exited).increment();
-      context.forward(new Record<>(change.getVisitorId(), change, recordTime));
+      context.forward(new Record<>(change.getVisitorId(), encoded.get(i), recordTime));
     }
   }
 

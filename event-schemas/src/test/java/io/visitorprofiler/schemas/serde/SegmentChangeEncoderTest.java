@@ -1,0 +1,149 @@
+package io.visitorprofiler.schemas.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.ProfileSnapshot;
+import io.visitorprofiler.schemas.SampleRecords;
+import io.visitorprofiler.schemas.SegmentBadge;
+import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.Transition;
+import io.visitorprofiler.schemas.registry.InMemorySchemaRegistry;
+import io.visitorprofiler.schemas.topic.Topics;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class SegmentChangeEncoderTest {
+  private static final String TOPIC = Topics.SEGMENT_CHANGES.name();
+
+  private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+  private final AvroSerializer<SegmentChange> serializer = serializer(registry);
+  private final SegmentChangeEncoder encoder = new SegmentChangeEncoder(serializer, TOPIC);
+
+  @Test
+  void changesSharingTheirTailAreEncodedAsTheSerializerEncodesEachOfThem() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int evaluation = 0; evaluation < 500; evaluation++) {
+      List<SegmentChange> changes = evaluation(random, 1 + random.nextInt(12));
+
+      List<byte[]> encoded = encoder.encode(changes);
+
+      assertThat(encoded).hasSameSizeAs(changes);
+      for (int i = 0; i < changes.size(); i++) {
+        assertThat(encoded.get(i)).isEqualTo(serializer.serialize(TOPIC, changes.get(i)));
+      }
+    }
+  }
+
+  @Test
+  void aChangeWithOtherSharedFieldsGetsItsOwn() {
+    SegmentChange first = SampleRecords.entered("v-1");
+    SegmentChange sameTail = copy(first);
+    sameTail.setSegmentId("big-carts");
+    SegmentChange otherSnapshot = copy(first);
+    otherSnapshot.setSnapshot(ProfileSnapshot.newBuilder(first.getSnapshot()).setVisits(9).build());
+    SegmentChange otherTime = copy(otherSnapshot);
+    otherTime.setEmittedAt(first.getEmittedAt().plusMillis(1));
+    SegmentChange noCauseEvent = copy(otherTime);
+    noCauseEvent.setCauseEventId(null);
+    List<SegmentChange> changes = List.of(first, sameTail, otherSnapshot, otherTime, noCauseEvent);
+
+    List<byte[]> encoded = encoder.encode(changes);
+
+    for (int i = 0; i < changes.size(); i++) {
+      assertThat(encoded.get(i)).isEqualTo(serializer.serialize(TOPIC, changes.get(i)));
+    }
+  }
+
+  @Test
+  void theSchemaIsRegisteredUnderTheTopicsSubjectAndReadBack() {
+    SegmentChange change = SampleRecords.entered("v-1");
+
+    byte[] value = encoder.encode(List.of(change)).getFirst();
+
+    int id = registry.latest(TOPIC + "-value").id();
+    assertThat(value[0]).isZero();
+    assertThat(ByteBuffer.wrap(value, 1, 4).getInt()).isEqualTo(id);
+    AvroDeserializer<SegmentChange> reader = new AvroDeserializer<>(SegmentChange.class, registry);
+    reader.configure(Map.of(), false);
+    assertThat(reader.deserialize(TOPIC, value)).isEqualTo(change);
+  }
+
+  @Test
+  void aChangeThatDoesNotFitTheSchemaIsRefusedByField() {
+    SegmentChange change = SampleRecords.entered("v-1");
+    change.setSegmentName(null);
+
+    assertThatThrownBy(() -> encoder.encode(List.of(SampleRecords.entered("v-2"), change)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("segmentName");
+  }
+
+  @Test
+  void noChangesNeedNoRegistry() {
+    AvroSerializer<SegmentChange> unconfigured = new AvroSerializer<>();
+
+    assertThat(new SegmentChangeEncoder(unconfigured, TOPIC).encode(List.of())).isEmpty();
+  }
+
+  /** Changes as one evaluation makes them: the shared fields are the same objects. */
+  private static List<SegmentChange> evaluation(SplittableRandom random, int count) {
+    List<SegmentBadge> top = new ArrayList<>();
+    for (int i = random.nextInt(4); i > 0; i--) {
+      top.add(new SegmentBadge("seg-" + i, "Name ✓ " + i, "Label é", "#0000" + i + "0", i * 7));
+    }
+    boolean identified = random.nextBoolean();
+    ProfileSnapshot snapshot =
+        new ProfileSnapshot(
+            random.nextBoolean() ? "São Paulo" : null,
+            "BR",
+            "https://shop.example/p/" + random.nextInt(1000),
+            identified ? 12.5 * random.nextInt(10) : null,
+            identified ? "BRL" : null,
+            random.nextInt(100),
+            identified ? "Zoë 😀" : null);
+    Instant causeTime = Instant.ofEpochMilli(1_790_000_000_000L + random.nextInt(1 << 30));
+    Instant emittedAt = causeTime.plusMillis(random.nextInt(500));
+    ChangeCause cause = ChangeCause.values()[random.nextInt(ChangeCause.values().length)];
+    String causeEventId = random.nextInt(5) == 0 ? null : "e-" + random.nextLong();
+    List<SegmentChange> changes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String segment = "segment-" + random.nextInt(1000);
+      Transition transition = random.nextBoolean() ? Transition.ENTERED : Transition.EXITED;
+      changes.add(
+          new SegmentChange(
+              "v-9:" + segment + ":" + i + ":" + transition,
+              "v-9",
+              "site-ü",
+              segment,
+              "Segment " + segment,
+              (long) random.nextInt(1 << 20) << random.nextInt(40),
+              transition,
+              random.nextInt(Integer.MIN_VALUE, Integer.MAX_VALUE),
+              cause,
+              causeEventId,
+              causeTime,
+              emittedAt,
+              top,
+              snapshot));
+    }
+    return changes;
+  }
+
+  private static SegmentChange copy(SegmentChange change) {
+    return SegmentChange.newBuilder(change).build();
+  }
+
+  private static AvroSerializer<SegmentChange> serializer(InMemorySchemaRegistry registry) {
+    AvroSerializer<SegmentChange> serializer = new AvroSerializer<>(registry, true);
+    serializer.configure(Map.of(), false);
+    return serializer;
+  }
+}
