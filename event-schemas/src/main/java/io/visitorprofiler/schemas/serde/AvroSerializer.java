@@ -77,14 +77,14 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   }
 
   /**
-   * The wire-format header of {@code schema} on {@code topic}: registered (or looked up) on first
-   * use, like {@link #serialize}.
+   * The wire-format header of {@code schema} on {@code topic}, registered (or looked up) on first
+   * use, like {@link #serialize}. The array is the serializer's own: read it, do not write to it.
    */
   byte[] header(String topic, Schema schema) {
     if (registry == null) {
       throw new IllegalStateException("AvroSerializer used before configure()");
     }
-    return target(topic, schema).header().clone();
+    return target(topic, schema).header();
   }
 
   private Target target(String topic, Schema schema) {

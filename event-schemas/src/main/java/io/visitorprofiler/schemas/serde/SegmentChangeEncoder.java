@@ -6,7 +6,7 @@ import io.visitorprofiler.schemas.SegmentChange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 
 /**
  * Encodes the segment changes of one evaluation in the wire format, byte for byte as {@link
@@ -14,30 +14,21 @@ import org.apache.avro.Schema;
  * event, times, top three and snapshot: the schema's last six fields, most of a record's strings.
  * Where a change holds the same objects there as the change before it, the bytes encoded for that
  * one are copied instead of encoding them again (at 1,000 rules an event makes 5.8 changes in the
- * profiler benchmark, and their serialisation was a sixth of the stream threads' samples).
+ * profiler benchmark; decision 18).
  *
- * <p>The fields are written here in the schema's order, which the constructor checks, so that a
- * change of the schema fails at start-up rather than writing records a reader misreads.
- * Thread-safe.
+ * <p>The fields are written here in the schema's order and types: the constructor checks the
+ * schema's parsing fingerprint (names, types and order) against the one this code was written for,
+ * so that a changed schema fails at start-up (and in this class's test) rather than writing records
+ * a reader misreads. Thread-safe.
  */
 public final class SegmentChangeEncoder {
-  private static final List<String> FIELDS =
-      List.of(
-          "changeId",
-          "visitorId",
-          "siteId",
-          "segmentId",
-          "segmentName",
-          "segmentVersion",
-          "transition",
-          "priority",
-          // from here on, shared by the changes of one evaluation
-          "cause",
-          "causeEventId",
-          "causeEventTime",
-          "emittedAt",
-          "topSegments",
-          "snapshot");
+  /**
+   * The parsing fingerprint of the {@code SegmentChange} schema this class writes: changeId,
+   * visitorId, siteId, segmentId, segmentName, segmentVersion, transition, priority, then the
+   * fields one evaluation's changes share: cause, causeEventId, causeEventTime, emittedAt,
+   * topSegments, snapshot.
+   */
+  static final long LAYOUT = 288814996541217605L;
 
   private final AvroSerializer<SegmentChange> serializer;
   private final String topic;
@@ -49,11 +40,14 @@ public final class SegmentChangeEncoder {
    *     schema on first use, as it does for its own records
    */
   public SegmentChangeEncoder(AvroSerializer<SegmentChange> serializer, String topic) {
-    List<String> fields =
-        SegmentChange.getClassSchema().getFields().stream().map(Schema.Field::name).toList();
-    if (!fields.equals(FIELDS)) {
+    long layout = SchemaNormalization.parsingFingerprint64(SegmentChange.getClassSchema());
+    if (layout != LAYOUT) {
       throw new IllegalStateException(
-          "SegmentChange's fields are " + fields + "; this encoder writes " + FIELDS);
+          "SegmentChange's schema is not the one SegmentChangeEncoder writes (parsing fingerprint "
+              + layout
+              + ", not "
+              + LAYOUT
+              + "): write its new fields there");
     }
     this.serializer = serializer;
     this.topic = topic;
@@ -64,7 +58,7 @@ public final class SegmentChangeEncoder {
     if (changes.isEmpty()) {
       return List.of();
     }
-    byte[] header = serializer.header(topic, SegmentChange.getClassSchema());
+    byte[] header = serializer.header(topic, SegmentChange.getClassSchema()); // not written to
     List<byte[]> encoded = new ArrayList<>(changes.size());
     BinaryOutput head = new BinaryOutput(256);
     byte[] shared = null;

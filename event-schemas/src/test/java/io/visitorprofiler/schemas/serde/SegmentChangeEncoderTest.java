@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -43,23 +44,84 @@ class SegmentChangeEncoderTest {
   }
 
   @Test
-  void aChangeWithOtherSharedFieldsGetsItsOwn() {
-    SegmentChange first = SampleRecords.entered("v-1");
-    SegmentChange sameTail = copy(first);
-    sameTail.setSegmentId("big-carts");
-    SegmentChange otherSnapshot = copy(first);
-    otherSnapshot.setSnapshot(ProfileSnapshot.newBuilder(first.getSnapshot()).setVisits(9).build());
-    SegmentChange otherTime = copy(otherSnapshot);
-    otherTime.setEmittedAt(first.getEmittedAt().plusMillis(1));
-    SegmentChange noCauseEvent = copy(otherTime);
-    noCauseEvent.setCauseEventId(null);
-    List<SegmentChange> changes = List.of(first, sameTail, otherSnapshot, otherTime, noCauseEvent);
+  void aChangeThatDiffersInOneSharedFieldGetsItsOwnBytes() {
+    SegmentChange base = SampleRecords.entered("v-1");
+    List<SegmentBadge> otherTop = List.of(); // each variant below differs from base in one field
+    ProfileSnapshot otherSnapshot =
+        ProfileSnapshot.newBuilder(base.getSnapshot()).setVisits(9).build();
+    List<SegmentChange> variants =
+        List.of(
+            with(
+                base,
+                ChangeCause.TIMER,
+                base.getCauseEventId(),
+                base.getCauseEventTime(),
+                base.getEmittedAt(),
+                base.getTopSegments(),
+                base.getSnapshot()),
+            with(
+                base,
+                base.getCause(),
+                "e-other",
+                base.getCauseEventTime(),
+                base.getEmittedAt(),
+                base.getTopSegments(),
+                base.getSnapshot()),
+            with(
+                base,
+                base.getCause(),
+                null,
+                base.getCauseEventTime(),
+                base.getEmittedAt(),
+                base.getTopSegments(),
+                base.getSnapshot()),
+            with(
+                base,
+                base.getCause(),
+                base.getCauseEventId(),
+                base.getCauseEventTime().plusMillis(1),
+                base.getEmittedAt(),
+                base.getTopSegments(),
+                base.getSnapshot()),
+            with(
+                base,
+                base.getCause(),
+                base.getCauseEventId(),
+                base.getCauseEventTime(),
+                base.getEmittedAt().plusMillis(1),
+                base.getTopSegments(),
+                base.getSnapshot()),
+            with(
+                base,
+                base.getCause(),
+                base.getCauseEventId(),
+                base.getCauseEventTime(),
+                base.getEmittedAt(),
+                otherTop,
+                base.getSnapshot()),
+            with(
+                base,
+                base.getCause(),
+                base.getCauseEventId(),
+                base.getCauseEventTime(),
+                base.getEmittedAt(),
+                base.getTopSegments(),
+                otherSnapshot));
 
-    List<byte[]> encoded = encoder.encode(changes);
+    for (SegmentChange variant : variants) {
+      List<byte[]> encoded = encoder.encode(List.of(base, variant));
 
-    for (int i = 0; i < changes.size(); i++) {
-      assertThat(encoded.get(i)).isEqualTo(serializer.serialize(TOPIC, changes.get(i)));
+      assertThat(encoded.get(0)).isEqualTo(serializer.serialize(TOPIC, base));
+      assertThat(encoded.get(1))
+          .isEqualTo(serializer.serialize(TOPIC, variant))
+          .isNotEqualTo(serializer.serialize(TOPIC, base));
     }
+  }
+
+  @Test
+  void theSchemaIsTheOneTheEncoderWasWrittenFor() {
+    assertThat(SchemaNormalization.parsingFingerprint64(SegmentChange.getClassSchema()))
+        .isEqualTo(SegmentChangeEncoder.LAYOUT);
   }
 
   @Test
@@ -84,6 +146,16 @@ class SegmentChangeEncoderTest {
     assertThatThrownBy(() -> encoder.encode(List.of(SampleRecords.entered("v-2"), change)))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("segmentName");
+  }
+
+  @Test
+  void aNullSharedFieldIsRefusedByField() {
+    SegmentChange change = SampleRecords.entered("v-1");
+    change.setSnapshot(null);
+
+    assertThatThrownBy(() -> encoder.encode(List.of(change)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("snapshot");
   }
 
   @Test
@@ -137,8 +209,30 @@ class SegmentChangeEncoderTest {
     return changes;
   }
 
-  private static SegmentChange copy(SegmentChange change) {
-    return SegmentChange.newBuilder(change).build();
+  /** The same change (the same objects) but for the shared fields given. */
+  private static SegmentChange with(
+      SegmentChange change,
+      ChangeCause cause,
+      String causeEventId,
+      Instant causeTime,
+      Instant emittedAt,
+      List<SegmentBadge> top,
+      ProfileSnapshot snapshot) {
+    return new SegmentChange(
+        change.getChangeId(),
+        change.getVisitorId(),
+        change.getSiteId(),
+        change.getSegmentId(),
+        change.getSegmentName(),
+        change.getSegmentVersion(),
+        change.getTransition(),
+        change.getPriority(),
+        cause,
+        causeEventId,
+        causeTime,
+        emittedAt,
+        top,
+        snapshot);
   }
 
   private static AvroSerializer<SegmentChange> serializer(InMemorySchemaRegistry registry) {

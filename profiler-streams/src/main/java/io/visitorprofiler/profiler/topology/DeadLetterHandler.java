@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Routes a record that cannot be read, or whose processing throws, to {@code vp.dead-letter.v1}
  * with the reason and its origin (in the Avro value and in headers), counts it, and lets processing
  * continue. Kafka Streams writes the dead letter in the task's transaction. A schema registry that
- * cannot be reached is an outage, not a bad record: processing fails and is retried.
+ * cannot be reached is an outage, not a bad record: reading or processing fails and is retried; so
+ * does processing when the registry refuses one of our own schemas.
  */
 public final class DeadLetterHandler
     implements DeserializationExceptionHandler, ProcessingExceptionHandler {
@@ -59,11 +60,14 @@ public final class DeadLetterHandler
   @Override
   public ProcessingExceptionHandler.Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    if (registryUnavailable(exception)) {
-      // Not the record's fault: fail the thread (Main replaces it); the transaction is aborted and
-      // the record processed again from the last commit, instead of being lost to the dead letters.
+    if (registryFailed(exception)) {
+      // Not the record's fault: while processing, the registry is asked only about our own schemas
+      // (the profile's, the changes'), so an outage or a refusal (an incompatible schema deployed)
+      // would befall every record alike. Fail the thread (Main replaces it); the transaction is
+      // aborted and the record processed again from the last commit, not lost to the dead letters.
       log.warn(
-          "schema registry unavailable while processing {}-{}@{}; the record will be processed again",
+          "schema registry {} while processing {}-{}@{}; the record will be processed again",
+          registryUnavailable(exception) ? "unavailable" : "refused one of our schemas",
           context.topic(),
           context.partition(),
           context.offset());
@@ -77,6 +81,16 @@ public final class DeadLetterHandler
                 context.sourceRawValue(),
                 "processing failed",
                 exception)));
+  }
+
+  /** Whether the registry failed: an outage, or a refusal (a {@link SchemaRegistryException}). */
+  static boolean registryFailed(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A schema registry outage (see {@link SchemaRegistryException#isOutage}). */
