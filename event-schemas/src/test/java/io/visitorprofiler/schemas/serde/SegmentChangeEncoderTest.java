@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -46,69 +47,19 @@ class SegmentChangeEncoderTest {
   @Test
   void aChangeThatDiffersInOneSharedFieldGetsItsOwnBytes() {
     SegmentChange base = SampleRecords.entered("v-1");
-    List<SegmentBadge> otherTop = List.of(); // each variant below differs from base in one field
-    ProfileSnapshot otherSnapshot =
-        ProfileSnapshot.newBuilder(base.getSnapshot()).setVisits(9).build();
-    List<SegmentChange> variants =
+    List<Consumer<SegmentChange>> oneSharedFieldEach =
         List.of(
-            with(
-                base,
-                ChangeCause.TIMER,
-                base.getCauseEventId(),
-                base.getCauseEventTime(),
-                base.getEmittedAt(),
-                base.getTopSegments(),
-                base.getSnapshot()),
-            with(
-                base,
-                base.getCause(),
-                "e-other",
-                base.getCauseEventTime(),
-                base.getEmittedAt(),
-                base.getTopSegments(),
-                base.getSnapshot()),
-            with(
-                base,
-                base.getCause(),
-                null,
-                base.getCauseEventTime(),
-                base.getEmittedAt(),
-                base.getTopSegments(),
-                base.getSnapshot()),
-            with(
-                base,
-                base.getCause(),
-                base.getCauseEventId(),
-                base.getCauseEventTime().plusMillis(1),
-                base.getEmittedAt(),
-                base.getTopSegments(),
-                base.getSnapshot()),
-            with(
-                base,
-                base.getCause(),
-                base.getCauseEventId(),
-                base.getCauseEventTime(),
-                base.getEmittedAt().plusMillis(1),
-                base.getTopSegments(),
-                base.getSnapshot()),
-            with(
-                base,
-                base.getCause(),
-                base.getCauseEventId(),
-                base.getCauseEventTime(),
-                base.getEmittedAt(),
-                otherTop,
-                base.getSnapshot()),
-            with(
-                base,
-                base.getCause(),
-                base.getCauseEventId(),
-                base.getCauseEventTime(),
-                base.getEmittedAt(),
-                base.getTopSegments(),
-                otherSnapshot));
+            c -> c.setCause(ChangeCause.TIMER),
+            c -> c.setCauseEventId("e-other"),
+            c -> c.setCauseEventId(null),
+            c -> c.setCauseEventTime(c.getCauseEventTime().plusMillis(1)),
+            c -> c.setEmittedAt(c.getEmittedAt().plusMillis(1)),
+            c -> c.setTopSegments(List.of()),
+            c -> c.setSnapshot(ProfileSnapshot.newBuilder(c.getSnapshot()).setVisits(9).build()));
 
-    for (SegmentChange variant : variants) {
+    for (Consumer<SegmentChange> change : oneSharedFieldEach) {
+      SegmentChange variant = sameObjects(base);
+      change.accept(variant);
       List<byte[]> encoded = encoder.encode(List.of(base, variant));
 
       assertThat(encoded.get(0)).isEqualTo(serializer.serialize(TOPIC, base));
@@ -209,30 +160,23 @@ class SegmentChangeEncoderTest {
     return changes;
   }
 
-  /** The same change (the same objects) but for the shared fields given. */
-  private static SegmentChange with(
-      SegmentChange change,
-      ChangeCause cause,
-      String causeEventId,
-      Instant causeTime,
-      Instant emittedAt,
-      List<SegmentBadge> top,
-      ProfileSnapshot snapshot) {
+  /** A copy holding the same objects (a builder would copy them deeply). */
+  private static SegmentChange sameObjects(SegmentChange c) {
     return new SegmentChange(
-        change.getChangeId(),
-        change.getVisitorId(),
-        change.getSiteId(),
-        change.getSegmentId(),
-        change.getSegmentName(),
-        change.getSegmentVersion(),
-        change.getTransition(),
-        change.getPriority(),
-        cause,
-        causeEventId,
-        causeTime,
-        emittedAt,
-        top,
-        snapshot);
+        c.getChangeId(),
+        c.getVisitorId(),
+        c.getSiteId(),
+        c.getSegmentId(),
+        c.getSegmentName(),
+        c.getSegmentVersion(),
+        c.getTransition(),
+        c.getPriority(),
+        c.getCause(),
+        c.getCauseEventId(),
+        c.getCauseEventTime(),
+        c.getEmittedAt(),
+        c.getTopSegments(),
+        c.getSnapshot());
   }
 
   private static AvroSerializer<SegmentChange> serializer(InMemorySchemaRegistry registry) {
