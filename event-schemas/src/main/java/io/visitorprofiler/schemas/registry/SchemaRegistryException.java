@@ -1,5 +1,7 @@
 package io.visitorprofiler.schemas.registry;
 
+import java.util.Optional;
+
 /**
  * The registry refused a request or could not be reached. The message names the registry, the
  * request and what went wrong.
@@ -35,11 +37,19 @@ public final class SchemaRegistryException extends RuntimeException {
    * an outage to wait out, not a bad record.
    */
   public static boolean isOutage(Throwable failure) {
+    return in(failure).map(SchemaRegistryException::retriable).orElse(false);
+  }
+
+  /**
+   * The registry's failure behind {@code failure}, however wrapped (a serde's
+   * SerializationException, a StreamsException): an outage or a refusal; empty for any other.
+   */
+  public static Optional<SchemaRegistryException> in(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SchemaRegistryException e) {
-        return e.retriable();
+        return Optional.of(e);
       }
     }
-    return false;
+    return Optional.empty();
   }
 }

@@ -85,12 +85,7 @@ public final class DeadLetterHandler
 
   /** Whether the registry failed: an outage, or a refusal (a {@link SchemaRegistryException}). */
   static boolean registryFailed(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SchemaRegistryException) {
-        return true;
-      }
-    }
-    return false;
+    return SchemaRegistryException.in(failure).isPresent();
   }
 
   /** A schema registry outage (see {@link SchemaRegistryException#isOutage}). */
