@@ -155,8 +155,16 @@ final class UrlParts {
     return host.startsWith("www.") ? host.substring(4) : host;
   }
 
+  /** Whether the URL has a query with anything in it. */
+  boolean hasQuery() {
+    return rawQuery != null && !rawQuery.isEmpty();
+  }
+
   /** A non-blank query parameter, trimmed and capped. */
   Optional<String> param(String name, int max) {
+    if (!hasQuery()) {
+      return Optional.empty(); // most URLs: no map to build
+    }
     String value = query().get(name);
     if (value == null || value.isBlank()) {
       return Optional.empty();

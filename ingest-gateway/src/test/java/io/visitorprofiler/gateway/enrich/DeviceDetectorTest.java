@@ -37,6 +37,18 @@ class DeviceDetectorTest {
   }
 
   @Test
+  void aRepeatedUserAgentGetsTheSameAnswerInARecordOfItsOwn() {
+    Device first = DEVICES.detect(CHROME_ON_WINDOWS);
+    first.setType("changed by its reader");
+
+    Device again = DEVICES.detect(CHROME_ON_WINDOWS);
+
+    assertThat(again).isNotSameAs(first);
+    assertThat(again.getType()).isEqualTo("desktop");
+    assertThat(again.getBrowser()).isEqualTo("Chrome");
+  }
+
+  @Test
   void safariOnAnIphoneIsMobile() {
     Device device = DEVICES.detect(SAFARI_ON_IPHONE);
 

@@ -19,6 +19,17 @@ class UrlPartsTest {
   }
 
   @Test
+  void aUrlWithoutAQueryHasNoParameters() {
+    UrlParts parts = UrlParts.of("https://shop.example/cart").get();
+    assertThat(parts.hasQuery()).isFalse();
+    assertThat(parts.param("utm_source", 128)).isEmpty();
+    assertThat(UrlParts.of("https://shop.example/cart?").get().hasQuery()).isFalse();
+    assertThat(
+            UrlParts.of("https://shop.example/cart?utm_source=fb").get().param("utm_source", 128))
+        .contains("fb");
+  }
+
+  @Test
   void dropsUserInfoAndPort() {
     UrlParts parts = UrlParts.of("http://user:secret@shop.example:8443?x=1").get();
     assertThat(parts.host()).isEqualTo("shop.example");
