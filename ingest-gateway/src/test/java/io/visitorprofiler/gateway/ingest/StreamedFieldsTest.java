@@ -1,7 +1,9 @@
 package io.visitorprofiler.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
@@ -48,6 +50,31 @@ class StreamedFieldsTest {
       assertThat(fields.get("f0").textValue()).as("%d fields", count).isEqualTo("last");
       assertThat(fields.get("f" + (count - 1)).intValue()).isEqualTo(count - 1);
       assertThat(fields.get("f" + count)).isNull();
+    }
+  }
+
+  @Test
+  void nestedObjectsAndArraysAreTheTreesJacksonReads() throws IOException {
+    String object =
+        """
+        {"items": [{"sku": "A", "qty": 2, "tags": []}, {"sku": "B", "sku": "C"}, [], [[null]]],
+         "empty": {}, "deep": {"a": {"b": {"c": [1.5, -2, "x", false]}}}}
+        """;
+    JsonNode tree = ServiceHttpServer.JSON.readTree(object);
+
+    StreamedFields fields = streamed(object);
+
+    for (Map.Entry<String, JsonNode> field : tree.properties()) {
+      assertThat(fields.get(field.getKey())).as(field.getKey()).isEqualTo(field.getValue());
+    }
+    assertThat(fields.get("items").get(1).get("sku").textValue()).isEqualTo("C");
+  }
+
+  @Test
+  void aNestedValueCutShortIsAParseError() {
+    for (String object :
+        new String[] {"{\"items\": [1, 2", "{\"o\": {\"a\": 1", "{\"o\": {\"a\""}) {
+      assertThatThrownBy(() -> streamed(object)).as(object).isInstanceOf(JsonParseException.class);
     }
   }
 
