@@ -56,6 +56,11 @@ public final class SegmentRule {
     return true;
   }
 
+  /** The condition's text, as defined. */
+  public String condition() {
+    return definition.getCondition();
+  }
+
   public SegmentDefinition definition() {
     return definition;
   }

@@ -106,6 +106,9 @@ public final class SegmentEvaluator {
         leftOver.add(m);
       }
     }
+    // Each distinct condition decided once; the rules after the first with it reuse its outcome.
+    SharedConditions shared = rules.sharedConditionsOf(siteId);
+    byte[] decided = shared.any() ? new byte[siteRules.size()] : null;
     // Visited in position order, which is segment-id order: the memberships kept come out sorted.
     List<Membership> kept = new ArrayList<>();
     List<SegmentRule> keptRules = new ArrayList<>();
@@ -125,10 +128,16 @@ public final class SegmentEvaluator {
         }
         continue;
       }
-      // A guard that fails means no match (a member leaves, a non-member stays out); when the
-      // guards are the whole condition and hold, they are the match. CEL runs for the rest.
-      boolean matches =
-          rule.guardsHold(fields) && (rule.guardsDecide() || matches(rule, fields.view(), profile));
+      boolean matches;
+      if (decided == null) {
+        matches = decide(rule, fields, profile);
+      } else {
+        int first = shared.firstWithSameCondition(i);
+        if (decided[first] == UNDECIDED) {
+          decided[first] = decide(rule, fields, profile) ? MATCHES : DOES_NOT_MATCH;
+        }
+        matches = decided[first] == MATCHES;
+      }
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
         keptRules.add(rule);
@@ -158,6 +167,20 @@ public final class SegmentEvaluator {
     }
     return new Outcome(
         transitions, keptRules, nextCheck(profile, siteRules, visit, keptRules, nowMillis));
+  }
+
+  private static final byte UNDECIDED = 0;
+  private static final byte MATCHES = 1;
+  private static final byte DOES_NOT_MATCH = 2;
+
+  /**
+   * Whether the rule's condition holds. A guard that fails means no match (a member leaves, a
+   * non-member stays out); when the guards are the whole condition and hold, they are the match.
+   * CEL runs for the rest.
+   */
+  private boolean decide(SegmentRule rule, FieldValues fields, VisitorProfile profile) {
+    return rule.guardsHold(fields)
+        && (rule.guardsDecide() || matches(rule, fields.view(), profile));
   }
 
   /** A rule saved after the visitor's last evaluation has never seen this visitor. */

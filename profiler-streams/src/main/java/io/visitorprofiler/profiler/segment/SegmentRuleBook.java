@@ -26,7 +26,8 @@ public final class SegmentRuleBook {
       Map<String, SegmentRule> byId,
       Map<String, RulePositions> positionsBySite,
       Map<String, Instant> lastSavedBySite,
-      Map<String, CandidateIndex> candidatesBySite) {
+      Map<String, CandidateIndex> candidatesBySite,
+      Map<String, SharedConditions> sharedBySite) {
     static final Snapshot EMPTY = of(0, Map.of());
 
     /** The site's rules in evaluation order (by segment id). */
@@ -50,6 +51,11 @@ public final class SegmentRuleBook {
           .candidates(visitor, changed);
     }
 
+    /** Which of the site's rules have the same condition. */
+    SharedConditions sharedConditionsOf(String siteId) {
+      return sharedBySite.getOrDefault(siteId, SharedConditions.NONE);
+    }
+
     /** Whether a rule of the site was saved after {@code moment}. */
     public boolean savedAfter(String siteId, Instant moment) {
       Instant lastSaved = lastSavedBySite.get(siteId);
@@ -65,6 +71,7 @@ public final class SegmentRuleBook {
       Map<String, RulePositions> positions = new HashMap<>();
       Map<String, Instant> lastSaved = new HashMap<>();
       Map<String, CandidateIndex> candidates = new HashMap<>();
+      Map<String, SharedConditions> shared = new HashMap<>();
       // Evaluation order is fixed (by segment id) so that output order is deterministic.
       bySite.forEach(
           (site, list) -> {
@@ -76,6 +83,7 @@ public final class SegmentRuleBook {
             }
             positions.put(site, RulePositions.of(list));
             candidates.put(site, CandidateIndex.of(list));
+            shared.put(site, SharedConditions.of(list));
           });
       // Looked up by segment id: a hash map, which compares hashes before keys, not Map.copyOf's
       // probing table, which compares every probed id (5 % of the samples at 1,000 rules).
@@ -85,7 +93,8 @@ public final class SegmentRuleBook {
           Collections.unmodifiableMap(new HashMap<>(rules)),
           Map.copyOf(positions),
           Map.copyOf(lastSaved),
-          Map.copyOf(candidates));
+          Map.copyOf(candidates),
+          Map.copyOf(shared));
     }
 
     public Optional<SegmentRule> rule(String segmentId) {

@@ -199,6 +199,38 @@ class SegmentLifecycleTest {
   }
 
   @Test
+  void segmentsWithTheSameConditionShareOneEvaluationAndChangeTogether() {
+    // Not guards alone (an ||): CEL runs whenever the condition is decided.
+    String bigCart = "visitor.cart.value > 100.0 || visitor.cart.itemCount > 5";
+    double alone;
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("big-cart-alert", 30, bigCart));
+      sendBigThenSmallCart(driver);
+      alone = driver.counter("profiler.rule.evaluations");
+      assertThat(alone).isPositive();
+    }
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("big-cart-alert", 30, bigCart));
+      driver.define(segment("big-cart-invite", 20, bigCart));
+      sendBigThenSmallCart(driver);
+
+      assertThat(driver.counter("profiler.rule.evaluations")).isEqualTo(alone);
+      assertThat(driver.transitions())
+          .containsExactly(
+              "v1 big-cart-alert ENTERED",
+              "v1 big-cart-invite ENTERED",
+              "v1 big-cart-alert EXITED",
+              "v1 big-cart-invite EXITED");
+    }
+  }
+
+  private static void sendBigThenSmallCart(ProfilerDriver driver) {
+    driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+    driver.send(cart("v1", at(0, 10), 150.0, "A"));
+    driver.send(cart("v1", at(2, 0), 50.0, "A")); // past the minimum dwell
+  }
+
+  @Test
   void aChangeCausedByAnEventFromTheFutureIsNotTimedAfterTheClock() {
     // A broker refuses records timed more than message.timestamp.after.max.ms (an hour by
     // default) ahead of its clock, and one refused change failed the transaction and stopped the
