@@ -293,6 +293,21 @@ class EventBatchReaderTest {
   }
 
   @Test
+  void aValueNestedDeeperThanTheParserAllowsIsBadJsonNotAStackOverflow() {
+    // Nested values are built into trees recursively; the parser's depth limit (1,000) bounds that.
+    String deep = "[".repeat(1_001) + "]".repeat(1_001);
+    EventBatch batch =
+        read(
+            "{\"events\": [{\"type\": \"cart_updated\", \"visitorId\": \"v-1\", \"items\": "
+                + deep
+                + "}]}");
+
+    assertThat(batch.valid()).isFalse();
+    assertThat(batch.problems()).hasSize(1);
+    assertThat(batch.problems().get(0).message()).startsWith("not valid JSON");
+  }
+
+  @Test
   void aJsonValueThatIsNotAnObjectIsReported() {
     EventBatch batch = read("[1, 2, 3]");
 

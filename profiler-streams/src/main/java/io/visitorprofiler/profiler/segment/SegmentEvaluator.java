@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
 public final class SegmentEvaluator {
   private static final Logger log = LoggerFactory.getLogger(SegmentEvaluator.class);
 
+  // The outcome of a shared condition within one evaluation.
+  private static final byte UNDECIDED = 0;
+  private static final byte MATCHES = 1;
+  private static final byte DOES_NOT_MATCH = 2;
+
   /**
    * What an evaluation decided.
    *
@@ -106,9 +111,9 @@ public final class SegmentEvaluator {
         leftOver.add(m);
       }
     }
-    // Each distinct condition decided once; the rules after the first with it reuse its outcome.
+    // A condition that rules share is decided once; the others with it reuse the outcome.
     SharedConditions shared = rules.sharedConditionsOf(siteId);
-    byte[] decided = shared.any() ? new byte[siteRules.size()] : null;
+    byte[] decided = shared.groups() > 0 ? new byte[shared.groups()] : null;
     // Visited in position order, which is segment-id order: the memberships kept come out sorted.
     List<Membership> kept = new ArrayList<>();
     List<SegmentRule> keptRules = new ArrayList<>();
@@ -128,15 +133,15 @@ public final class SegmentEvaluator {
         }
         continue;
       }
+      int group = decided == null ? -1 : shared.groupOf(i);
       boolean matches;
-      if (decided == null) {
+      if (group < 0) {
         matches = decide(rule, fields, profile);
       } else {
-        int first = shared.firstWithSameCondition(i);
-        if (decided[first] == UNDECIDED) {
-          decided[first] = decide(rule, fields, profile) ? MATCHES : DOES_NOT_MATCH;
+        if (decided[group] == UNDECIDED) {
+          decided[group] = decide(rule, fields, profile) ? MATCHES : DOES_NOT_MATCH;
         }
-        matches = decided[first] == MATCHES;
+        matches = decided[group] == MATCHES;
       }
       if (matches && membership == null) {
         kept.add(new Membership(rule.segmentId(), rule.version(), now));
@@ -169,10 +174,6 @@ public final class SegmentEvaluator {
         transitions, keptRules, nextCheck(profile, siteRules, visit, keptRules, nowMillis));
   }
 
-  private static final byte UNDECIDED = 0;
-  private static final byte MATCHES = 1;
-  private static final byte DOES_NOT_MATCH = 2;
-
   /**
    * Whether the rule's condition holds. A guard that fails means no match (a member leaves, a
    * non-member stays out); when the guards are the whole condition and hold, they are the match.
@@ -196,7 +197,7 @@ public final class SegmentEvaluator {
       // A rule that fails on a profile (a missing map key, say) does not match; never a crash.
       ruleErrors.increment();
       log.debug(
-          "segment {} failed on a profile of site {}: {}",
+          "segment {} (and any with the same condition) failed on a profile of site {}: {}",
           rule.segmentId(),
           profile.getSiteId(),
           e.getMessage());

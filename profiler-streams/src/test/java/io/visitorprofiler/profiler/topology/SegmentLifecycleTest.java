@@ -224,6 +224,38 @@ class SegmentLifecycleTest {
     }
   }
 
+  @Test
+  void segmentsSharingAConditionKeepTheirOwnDwellAndVersion() {
+    String bigCart = "visitor.cart.value > 100.0 || visitor.cart.itemCount > 5";
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("big-cart-alert", 30, bigCart));
+      SegmentDefinition invite = segment("big-cart-invite", 20, bigCart);
+      invite.setMinDwellSeconds(600);
+      driver.define(invite);
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      driver.send(cart("v1", at(0, 10), 150.0, "A"));
+      assertThat(driver.transitions())
+          .containsExactly("v1 big-cart-alert ENTERED", "v1 big-cart-invite ENTERED");
+
+      // A new version of the second only: the visitor stays in both.
+      SegmentDefinition invite2 = segment("big-cart-invite", 20, bigCart);
+      invite2.setMinDwellSeconds(600);
+      invite2.setVersion(2);
+      driver.define(invite2);
+      assertThat(driver.transitions()).isEmpty();
+
+      driver.send(cart("v1", at(2, 0), 50.0, "A")); // the invite's exit waits for its dwell
+      assertThat(driver.transitions()).containsExactly("v1 big-cart-alert EXITED");
+
+      driver.clockTo(at(10, 11));
+      List<SegmentChange> exits = driver.changeRecords();
+      assertThat(exits)
+          .extracting(
+              c -> c.getSegmentId() + " " + c.getTransition() + " v" + c.getSegmentVersion())
+          .containsExactly("big-cart-invite EXITED v2");
+    }
+  }
+
   private static void sendBigThenSmallCart(ProfilerDriver driver) {
     driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
     driver.send(cart("v1", at(0, 10), 150.0, "A"));
