@@ -84,26 +84,26 @@ public final class SegmentEvaluator {
       Instant now,
       boolean recheckMembers) {
     List<SegmentTransition> transitions = new ArrayList<>();
-    String siteId = profile.getSiteId();
-    List<SegmentRule> siteRules = rules.rulesOf(siteId);
+    SiteRules site = rules.site(profile.getSiteId());
+    List<SegmentRule> siteRules = site.rules();
     long nowMillis = now.toEpochMilli();
     FieldValues fields = ProfileView.fields(profile, nowMillis, settings);
     Instant checkedAt = profile.getRulesCheckedAt();
-    boolean someSavedSince = checkedAt == null || rules.savedAfter(siteId, checkedAt);
+    boolean someSavedSince = checkedAt == null || site.savedAfter(checkedAt);
     // The rules to visit: those the visitor can match now (the others have an equality guard that
     // does not hold, so a non-member stays out) among those that read a changed field, and those
     // of the visitor's memberships. Time-dependent rules are visited whatever changed, as the
     // next check is computed from them; a rule saved since the visitor's last evaluation runs
     // whatever changed.
     BitSet visit =
-        rules.candidatesOf(
-            siteId, fields, someSavedSince ? FieldMask.ALL : changed | FieldMask.TIME_DEPENDENT);
+        site.candidates(
+            fields, someSavedSince ? FieldMask.ALL : changed | FieldMask.TIME_DEPENDENT);
     // Each membership in the slot of its rule (by position, not by a lookup per rule), and its
     // rule visited; those without a rule of this site are left over.
     Membership[] slots = new Membership[siteRules.size()];
     List<Membership> leftOver = new ArrayList<>();
     for (Membership m : profile.getMemberships()) {
-      int position = rules.positionOf(siteId, m.getSegmentId());
+      int position = site.positionOf(m.getSegmentId());
       if (position >= 0) {
         slots[position] = m;
         visit.set(position);
@@ -112,7 +112,7 @@ public final class SegmentEvaluator {
       }
     }
     // A condition that rules share is decided once; the others with it reuse the outcome.
-    SharedConditions shared = rules.sharedConditionsOf(siteId);
+    SharedConditions shared = site.shared();
     byte[] decided = shared.groups() > 0 ? new byte[shared.groups()] : null;
     // Visited in position order, which is segment-id order: the memberships kept come out sorted.
     List<Membership> kept = new ArrayList<>();

@@ -1,13 +1,9 @@
 package io.visitorprofiler.profiler.segment;
 
-import io.visitorprofiler.profiler.rules.FieldValues;
 import io.visitorprofiler.profiler.rules.SegmentRule;
 import io.visitorprofiler.schemas.SegmentDefinition;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,45 +17,12 @@ import java.util.Optional;
 public final class SegmentRuleBook {
   /** An immutable view of the rules at one version. */
   public record Snapshot(
-      long version,
-      Map<String, List<SegmentRule>> bySite,
-      Map<String, SegmentRule> byId,
-      Map<String, RulePositions> positionsBySite,
-      Map<String, Instant> lastSavedBySite,
-      Map<String, CandidateIndex> candidatesBySite,
-      Map<String, SharedConditions> sharedBySite) {
+      long version, Map<String, SiteRules> bySite, Map<String, SegmentRule> byId) {
     static final Snapshot EMPTY = of(0, Map.of());
 
-    /** The site's rules in evaluation order (by segment id). */
-    public List<SegmentRule> rulesOf(String siteId) {
-      return bySite.getOrDefault(siteId, List.of());
-    }
-
-    /** The position of a segment's rule in {@link #rulesOf} of the site, or -1 if it has none. */
-    public int positionOf(String siteId, String segmentId) {
-      return positionsBySite.getOrDefault(siteId, RulePositions.EMPTY).of(segmentId);
-    }
-
-    /**
-     * The positions in {@link #rulesOf} of the site's rules that can match the visitor now and may
-     * read a changed field; the others have an equality guard that does not hold or read nothing
-     * that changed (see {@link CandidateIndex}).
-     */
-    public BitSet candidatesOf(String siteId, FieldValues visitor, long changed) {
-      return candidatesBySite
-          .getOrDefault(siteId, CandidateIndex.EMPTY)
-          .candidates(visitor, changed);
-    }
-
-    /** Which of the site's rules have the same condition. */
-    SharedConditions sharedConditionsOf(String siteId) {
-      return sharedBySite.getOrDefault(siteId, SharedConditions.NONE);
-    }
-
-    /** Whether a rule of the site was saved after {@code moment}. */
-    public boolean savedAfter(String siteId, Instant moment) {
-      Instant lastSaved = lastSavedBySite.get(siteId);
-      return lastSaved != null && lastSaved.isAfter(moment);
+    /** The rules of a site, filed for evaluation (none when the site has no enabled rule). */
+    public SiteRules site(String siteId) {
+      return bySite.getOrDefault(siteId, SiteRules.NONE);
     }
 
     static Snapshot of(long version, Map<String, SegmentRule> rules) {
@@ -67,34 +30,12 @@ public final class SegmentRuleBook {
       for (SegmentRule rule : rules.values()) {
         bySite.computeIfAbsent(rule.siteId(), s -> new ArrayList<>()).add(rule);
       }
-      Map<String, List<SegmentRule>> frozen = new HashMap<>();
-      Map<String, RulePositions> positions = new HashMap<>();
-      Map<String, Instant> lastSaved = new HashMap<>();
-      Map<String, CandidateIndex> candidates = new HashMap<>();
-      Map<String, SharedConditions> shared = new HashMap<>();
-      // Evaluation order is fixed (by segment id) so that output order is deterministic.
-      bySite.forEach(
-          (site, list) -> {
-            list.sort(Comparator.comparing(SegmentRule::segmentId));
-            frozen.put(site, List.copyOf(list));
-            for (SegmentRule rule : list) {
-              lastSaved.merge(
-                  site, rule.definition().getUpdatedAt(), (a, b) -> a.isAfter(b) ? a : b);
-            }
-            positions.put(site, RulePositions.of(list));
-            candidates.put(site, CandidateIndex.of(list));
-            shared.put(site, SharedConditions.of(list));
-          });
+      Map<String, SiteRules> filed = new HashMap<>();
+      bySite.forEach((site, list) -> filed.put(site, SiteRules.of(list)));
       // Looked up by segment id: a hash map, which compares hashes before keys, not Map.copyOf's
       // probing table, which compares every probed id (5 % of the samples at 1,000 rules).
       return new Snapshot(
-          version,
-          Map.copyOf(frozen),
-          Collections.unmodifiableMap(new HashMap<>(rules)),
-          Map.copyOf(positions),
-          Map.copyOf(lastSaved),
-          Map.copyOf(candidates),
-          Map.copyOf(shared));
+          version, Map.copyOf(filed), Collections.unmodifiableMap(new HashMap<>(rules)));
     }
 
     public Optional<SegmentRule> rule(String segmentId) {
