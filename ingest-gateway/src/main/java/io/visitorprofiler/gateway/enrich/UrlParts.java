@@ -2,19 +2,17 @@ package io.visitorprofiler.gateway.enrich;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The host and query parameters of a URL, read leniently (browsers send what they send). The query
- * is decoded when a parameter is first asked for: most referrers are only asked for their host.
+ * The host and query parameters of a URL, read leniently (browsers send what they send). A
+ * parameter is found and decoded when it is asked for: most referrers are only asked for their
+ * host.
  */
 final class UrlParts {
   private final String host;
   private final String rawQuery;
-  private Map<String, String> query;
 
   private UrlParts(String host, String rawQuery) {
     this.host = host;
@@ -120,29 +118,57 @@ final class UrlParts {
     return host;
   }
 
-  /** The query's parameters, decoded, by lower-case name; the first of a repeated name wins. */
-  Map<String, String> query() {
-    if (query == null) {
-      query = parse(rawQuery);
+  /**
+   * The value of the first parameter of the query whose name, decoded and lower-cased, is {@code
+   * name} (lower case), decoded; "" for a name without a value; null when there is none. Read from
+   * the raw query at each call instead of decoding the whole query into a map: a page is asked for
+   * nine names, most of which it does not carry, and the map with its decoded copies was most of
+   * the referrer's classification under load.
+   */
+  private String value(String name) {
+    int length = rawQuery.length();
+    for (int start = 0; start < length; ) {
+      int end = rawQuery.indexOf('&', start);
+      if (end < 0) {
+        end = length;
+      }
+      int eq = rawQuery.indexOf('=', start);
+      if (eq < 0 || eq > end) {
+        eq = end;
+      }
+      if (nameIs(start, eq, name)) {
+        return eq == end ? "" : decode(rawQuery.substring(eq + 1, end));
+      }
+      start = end + 1;
     }
-    return query;
+    return null;
   }
 
-  private static Map<String, String> parse(String raw) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return params;
+  /** Whether the parameter name at {@code [from, to)} of the raw query reads {@code name}. */
+  private boolean nameIs(int from, int to, String name) {
+    for (int i = from; i < to; i++) {
+      char c = rawQuery.charAt(i);
+      if (c == '%' || c == '+' || c >= 0x80) { // encoded or not ASCII: compare what it decodes to
+        return decode(rawQuery.substring(from, to)).toLowerCase(Locale.ROOT).equals(name);
+      }
     }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      params.putIfAbsent(key, value);
+    if (to - from != name.length()) {
+      return false;
     }
-    return params;
+    for (int i = from; i < to; i++) {
+      char c = rawQuery.charAt(i);
+      char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+      if (lower != name.charAt(i - from)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String decode(String text) {
+    if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+      return text; // what URLDecoder would give, without its copy
+    }
     try {
       return URLDecoder.decode(text, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
@@ -160,12 +186,15 @@ final class UrlParts {
     return rawQuery != null && !rawQuery.isEmpty();
   }
 
-  /** A non-blank query parameter, trimmed and capped. */
+  /**
+   * A non-blank query parameter, decoded, trimmed and capped. Names are compared decoded and
+   * without case ({@code name} in lower case); the first of a repeated name wins.
+   */
   Optional<String> param(String name, int max) {
     if (!hasQuery()) {
       return Optional.empty(); // most URLs: no map to build
     }
-    String value = query().get(name);
+    String value = value(name);
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }
