@@ -184,6 +184,14 @@ public final class GatewayBenchmark {
     // machine (in session 18 the baseline took 5.1 to 6.5 µs of CPU per record, the gateway 9.3 to
     // 11.0 µs per event), so the ratio of a single pair said as much about the minute it ran in as
     // about the gateway.
+    // Like the gateway, the baseline is warmed before it is measured: in session 19's first runs
+    // with rounds, the first ProducerPerformance of the JVM was the slowest baseline of its run
+    // every time (307,000 to 339,000 records/s against 398,000 to 441,000 in the next round).
+    Baseline warmUp = producerPerformance(max.accepted, recordSize);
+    System.out.printf(
+        "baseline warm-up (not measured): ProducerPerformance %,.0f records/s at %.1f µs per"
+            + " record%n",
+        warmUp.recordsPerSecond(), warmUp.cpuMicrosPerRecord());
     List<Round> measured = new ArrayList<>();
     measured.add(new Round(max, producerPerformance(max.accepted, recordSize)));
     for (int i = 2; i <= rounds; i++) {
