@@ -72,6 +72,28 @@ class ReferrerClassifierTest {
   }
 
   @Test
+  void anEngineAnswersOnItsHostsSubdomainsButNotOnLookAlikes() {
+    assertThat(classifier.classify(PAGE, "https://cn.bing.com/search?q=a").getSearchEngine())
+        .isEqualTo("Bing");
+    assertThat(classifier.classify(PAGE, "https://yandex.com.tr/search?text=a").getSearchEngine())
+        .isEqualTo("Yandex");
+    assertThat(classifier.classify(PAGE, "https://www.yahoo.co.jp/?p=a").getSearchEngine())
+        .isEqualTo("Yahoo");
+    for (String other :
+        new String[] {
+          "https://notbing.com/?q=a",
+          "https://bing.com.example/?q=a",
+          "https://news.google.com/?q=a",
+          "https://yahoo.com/?p=a",
+          "https://localhost/?q=a"
+        }) {
+      TrafficSource source = classifier.classify(PAGE, other);
+      assertThat(source.getSearchEngine()).as(other).isNull();
+      assertThat(source.getReferrerClass()).as(other).isNotEqualTo(ReferrerClass.SEARCH);
+    }
+  }
+
+  @Test
   void yahooKeywordsAreInP() {
     TrafficSource source =
         classifier.classify(PAGE, "https://search.yahoo.com/search?p=yoga+mat&fr=yfp");
