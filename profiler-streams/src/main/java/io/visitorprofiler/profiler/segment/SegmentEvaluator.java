@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides a visitor's segment memberships: runs only the rules that read a changed field, applies
  * the minimum dwell before an exit, drops memberships of segments that no longer exist, and
- * computes when time alone may next change an outcome.
+ * computes when time alone may next change an outcome. Not final: the topology's tests give the
+ * processor one that fails.
  */
-public final class SegmentEvaluator {
+public class SegmentEvaluator {
   private static final Logger log = LoggerFactory.getLogger(SegmentEvaluator.class);
 
   // The outcome of a shared condition within one evaluation.

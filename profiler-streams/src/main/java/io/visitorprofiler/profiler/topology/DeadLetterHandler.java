@@ -93,28 +93,38 @@ public final class DeadLetterHandler
     return SchemaRegistryException.isOutage(failure);
   }
 
+  /**
+   * {@code topic-partition@offset} of the failed record, or, for a failure in a punctuation (a
+   * visitor's timer: no record), {@code punctuation of task T}.
+   */
+  static String origin(ErrorHandlerContext context) {
+    return context.topic() == null
+        ? "punctuation of task " + context.taskId()
+        : context.topic() + "-" + context.partition() + "@" + context.offset();
+  }
+
   private ProducerRecord<byte[], byte[]> deadLetter(
       ErrorHandlerContext context, byte[] key, byte[] value, String what, Exception exception) {
     String reason = what + ": " + exception.getMessage();
+    boolean fromRecord = context.topic() != null;
     // Operators read this: origin and exception class only, never the record's content.
     log.warn(
-        "dead letter from {}-{}@{} (task {}, processor {}): {} ({})",
-        context.topic(),
-        context.partition(),
-        context.offset(),
+        "dead letter from {} (task {}, processor {}): {} ({})",
+        origin(context),
         context.taskId(),
         context.processorNodeId(),
         what,
         exception.getClass().getName());
-    Metrics.counter("profiler.dead.letters", "topic", String.valueOf(context.topic())).increment();
+    Metrics.counter("profiler.dead.letters", "topic", fromRecord ? context.topic() : "punctuation")
+        .increment();
     DeadLetter letter =
         DeadLetter.newBuilder()
             .setService(SERVICE)
             .setReason(reason)
             .setErrorClass(exception.getClass().getName())
             .setOriginTopic(context.topic())
-            .setOriginPartition(context.partition())
-            .setOriginOffset(context.offset())
+            .setOriginPartition(fromRecord ? context.partition() : null)
+            .setOriginOffset(fromRecord ? context.offset() : null)
             .setOriginKey(key == null ? null : ByteBuffer.wrap(key))
             .setOriginValue(value == null ? null : ByteBuffer.wrap(value))
             .setFailedAt(Instant.now())
@@ -122,10 +132,7 @@ public final class DeadLetterHandler
     RecordHeaders headers = new RecordHeaders();
     headers.add("vp.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
     headers.add("vp.dlq.service", SERVICE.getBytes(StandardCharsets.UTF_8));
-    headers.add(
-        "vp.dlq.origin",
-        (context.topic() + "-" + context.partition() + "@" + context.offset())
-            .getBytes(StandardCharsets.UTF_8));
+    headers.add("vp.dlq.origin", origin(context).getBytes(StandardCharsets.UTF_8));
     String topic = Topics.DEAD_LETTER.name();
     return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter), headers);
   }

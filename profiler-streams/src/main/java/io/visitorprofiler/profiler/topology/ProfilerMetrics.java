@@ -14,6 +14,7 @@ public final class ProfilerMetrics {
   final Counter entered;
   final Counter exited;
   final Counter timersFired;
+  final Counter timerFailures;
   final Counter definitionReevaluations;
   final AtomicLong timerBacklog = new AtomicLong();
 
@@ -28,6 +29,7 @@ public final class ProfilerMetrics {
     entered = registry.counter("profiler.transitions", "transition", "ENTERED");
     exited = registry.counter("profiler.transitions", "transition", "EXITED");
     timersFired = registry.counter("profiler.timers.fired");
+    timerFailures = registry.counter("profiler.timers.failed");
     definitionReevaluations = registry.counter("profiler.definition.reevaluations");
     registry.gauge("profiler.timers.backlog", timerBacklog);
     punctuations = registry.timer("profiler.punctuations");

@@ -40,9 +40,22 @@ public final class ProfilerTopology {
       ProfilerSerdes serdes,
       SegmentRuleBook book,
       ProfilerMetrics metrics) {
-    SegmentEvaluator evaluator =
+    return build(
+        settings,
+        serdes,
+        book,
+        metrics,
         new SegmentEvaluator(
-            settings.profiles(), settings.minDwell(), settings.fallbackTick(), metrics.registry());
+            settings.profiles(), settings.minDwell(), settings.fallbackTick(), metrics.registry()));
+  }
+
+  /** The topology with a given evaluator: tests give one that fails. */
+  static Topology build(
+      ProfilerSettings settings,
+      ProfilerSerdes serdes,
+      SegmentRuleBook book,
+      ProfilerMetrics metrics,
+      SegmentEvaluator evaluator) {
     SegmentRuleCompiler compiler = new SegmentRuleCompiler();
 
     StoreBuilder<KeyValueStore<String, io.visitorprofiler.schemas.VisitorProfile>> profiles =

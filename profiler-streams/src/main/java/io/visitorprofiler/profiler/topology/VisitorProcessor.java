@@ -40,6 +40,9 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
   /** At most this many due timers per punctuation, so one punctuation stays short. */
   static final int TIMERS_PER_TICK = 10_000;
 
+  /** When a visitor whose timer failed is due again. */
+  static final Duration FAILED_TIMER_RETRY = Duration.ofMinutes(1);
+
   private final SegmentRuleBook book;
   private final ProfileSettings settings;
   private final ProfileUpdater updater;
@@ -354,10 +357,34 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
         profiles.delete(entry.visitorId()); // the opt-out marker has served its retention
         continue;
       }
-      if (catchUp(profile, now)) {
-        save(profile, null, true, now); // removes the visitor from the online index if gone
+      try {
+        if (catchUp(profile, now)) {
+          save(profile, null, true, now); // removes the visitor from the online index if gone
+        }
+      } catch (RuntimeException e) {
+        retryLater(entry.visitorId(), now);
+        throw e; // to the processing exception handler, which counts it and decides
       }
     }
+  }
+
+  /**
+   * Keeps a visitor whose timer failed due again, {@link #FAILED_TIMER_RETRY} later: their entry
+   * was taken from the index before the failure, and without a new one their time-driven changes
+   * would wait for their next event. From the stored profile, since the failed one may be half
+   * changed. Thrown on, the failure also ends this punctuation, so the visitors due after it wait
+   * for the next one, and a visitor who fails again is tried again a minute later each time.
+   */
+  private void retryLater(String visitorId, Instant now) {
+    metrics.timerFailures.increment();
+    VisitorProfile stored = profiles.get(visitorId);
+    if (stored == null) {
+      return;
+    }
+    Instant retry = now.plus(FAILED_TIMER_RETRY);
+    timers.reschedule(visitorId, null, retry);
+    stored.setNextCheckAt(retry);
+    profiles.put(visitorId, stored);
   }
 
   private void reevaluateOnline(Instant now) {

@@ -61,21 +61,17 @@ class DeadLetterHandlerTest {
         .isFalse();
   }
 
+  @Test
+  void aFailureInAPunctuationHasNoRecordAndSaysSo() {
+    assertThat(DeadLetterHandler.origin(new Origin())).isEqualTo("vp.clickstream.v1-3@42");
+    assertThat(DeadLetterHandler.origin(new Origin(null, -1, -1)))
+        .isEqualTo("punctuation of task 0_3");
+  }
+
   /** Where a failing record came from, as Kafka Streams tells the handler. */
-  private record Origin() implements ErrorHandlerContext {
-    @Override
-    public String topic() {
-      return "vp.clickstream.v1";
-    }
-
-    @Override
-    public int partition() {
-      return 3;
-    }
-
-    @Override
-    public long offset() {
-      return 42;
+  private record Origin(String topic, int partition, long offset) implements ErrorHandlerContext {
+    Origin() {
+      this("vp.clickstream.v1", 3, 42);
     }
 
     @Override

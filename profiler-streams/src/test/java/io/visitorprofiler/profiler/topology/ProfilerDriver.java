@@ -2,6 +2,7 @@ package io.visitorprofiler.profiler.topology;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visitorprofiler.profiler.ProfilerSettings;
+import io.visitorprofiler.profiler.segment.SegmentEvaluator;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.ChatEvent;
@@ -18,12 +19,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -46,6 +50,17 @@ final class ProfilerDriver implements AutoCloseable {
   }
 
   ProfilerDriver(Map<String, String> env) {
+    this(env, null);
+  }
+
+  /**
+   * With the evaluator {@code evaluator} makes of the settings and the metrics, and processing
+   * failures handled as Kafka's {@link LogAndContinueProcessingExceptionHandler} does (logged,
+   * processing goes on), for tests of what a failure leaves behind.
+   */
+  ProfilerDriver(
+      Map<String, String> env,
+      BiFunction<ProfilerSettings, ProfilerMetrics, SegmentEvaluator> evaluator) {
     Map<String, String> settingsEnv = new HashMap<>(env);
     settingsEnv.putIfAbsent("VP_PROFILER_TIMER_INTERVAL", "1s");
     ProfilerSettings settings = ProfilerSettings.fromEnv(new EnvConfig(settingsEnv));
@@ -54,12 +69,20 @@ final class ProfilerDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "profiler-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver =
-        new TopologyTestDriver(
-            ProfilerTopology.build(
-                settings, serdes, new SegmentRuleBook(), new ProfilerMetrics(meters)),
-            props,
-            Events.T0);
+    ProfilerMetrics metrics = new ProfilerMetrics(meters);
+    SegmentRuleBook book = new SegmentRuleBook();
+    Topology topology;
+    if (evaluator == null) {
+      topology = ProfilerTopology.build(settings, serdes, book, metrics);
+    } else {
+      props.put(
+          StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+          LogAndContinueProcessingExceptionHandler.class);
+      topology =
+          ProfilerTopology.build(
+              settings, serdes, book, metrics, evaluator.apply(settings, metrics));
+    }
+    driver = new TopologyTestDriver(topology, props, Events.T0);
     clickstream =
         driver.createInputTopic(
             Topics.CLICKSTREAM.name(), new StringSerializer(), serdes.clickstream().serializer());

@@ -6,14 +6,20 @@ import static io.visitorprofiler.profiler.topology.Events.pageView;
 import static io.visitorprofiler.profiler.topology.Events.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.visitorprofiler.profiler.rules.FieldMask;
+import io.visitorprofiler.profiler.segment.SegmentEvaluator;
+import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.schemas.ChangeCause;
 import io.visitorprofiler.schemas.Consent;
 import io.visitorprofiler.schemas.ErasureRequest;
 import io.visitorprofiler.schemas.Privacy;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.VisitorProfile;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Definitions that change, anti-flapping, erasure, privacy and rules that fail at run time. */
@@ -260,6 +266,57 @@ class SegmentLifecycleTest {
     driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
     driver.send(cart("v1", at(0, 10), 150.0, "A"));
     driver.send(cart("v1", at(2, 0), 50.0, "A")); // past the minimum dwell
+  }
+
+  @Test
+  void aVisitorWhoseTimerFailsIsDueAgainAMinuteLaterAndTheOthersAreNotHeldUp() {
+    AtomicInteger failures = new AtomicInteger(1);
+    try (ProfilerDriver driver =
+        new ProfilerDriver(
+            Map.of(),
+            (settings, metrics) ->
+                new SegmentEvaluator(
+                    settings.profiles(),
+                    settings.minDwell(),
+                    settings.fallbackTick(),
+                    metrics.registry()) {
+                  @Override
+                  public Outcome evaluate(
+                      VisitorProfile profile,
+                      SegmentRuleBook.Snapshot rules,
+                      SegmentRuleBook book,
+                      long changed,
+                      Instant now,
+                      boolean recheckMembers) {
+                    // v1's timer at the cart's idle threshold meets a bug, once.
+                    if (changed == FieldMask.TIME_DEPENDENT
+                        && profile.getVisitorId().equals("v1")
+                        && !now.isBefore(at(5, 0))
+                        && failures.getAndDecrement() > 0) {
+                      throw new IllegalStateException("a bug met in a timer");
+                    }
+                    return super.evaluate(profile, rules, book, changed, now, recheckMembers);
+                  }
+                })) {
+      driver.define(
+          segment(
+              "idle-cart", 10, "visitor.cart.itemCount > 0 && visitor.cart.idleSeconds >= 300"));
+      driver.send(cart("v1", at(0, 0), 40, "SKU-1"));
+      driver.send(cart("v2", at(0, 0), 40, "SKU-1"));
+
+      driver.clockTo(at(5, 2));
+      assertThat(driver.transitions()).containsExactly("v2 idle-cart ENTERED");
+      assertThat(driver.counter("profiler.timers.failed")).isEqualTo(1);
+
+      driver.clockTo(at(5, 59));
+      assertThat(driver.transitions()).isEmpty();
+      driver.clockTo(at(6, 1));
+      List<SegmentChange> retried = driver.changeRecords();
+      assertThat(retried)
+          .extracting(c -> c.getVisitorId() + " " + c.getSegmentId() + " " + c.getTransition())
+          .containsExactly("v1 idle-cart ENTERED");
+      assertThat(retried.getFirst().getCause()).isEqualTo(ChangeCause.TIMER);
+    }
   }
 
   @Test
