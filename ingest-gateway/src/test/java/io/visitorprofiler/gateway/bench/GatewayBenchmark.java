@@ -186,7 +186,7 @@ public final class GatewayBenchmark {
     // about the gateway.
     // Like the gateway, the baseline is warmed before it is measured: in session 19's first runs
     // with rounds, the first ProducerPerformance of the JVM was the slowest baseline of its run
-    // every time (307,000 to 339,000 records/s against 398,000 to 441,000 in the next round).
+    // every time (307,000 to 339,000 records/s against 406,000 to 441,000 in the next round).
     Baseline warmUp = producerPerformance(max.accepted, recordSize);
     System.out.printf(
         "baseline warm-up (not measured): ProducerPerformance %,.0f records/s at %.1f µs per"
