@@ -66,11 +66,9 @@ public final class DeadLetterHandler
       // would befall every record alike. Fail the thread (Main replaces it); the transaction is
       // aborted and the record processed again from the last commit, not lost to the dead letters.
       log.warn(
-          "schema registry {} while processing {}-{}@{}; the record will be processed again",
+          "schema registry {} while processing {}; processed again from the last commit",
           registryUnavailable(exception) ? "unavailable" : "refused one of our schemas",
-          context.topic(),
-          context.partition(),
-          context.offset());
+          origin(context));
       return ProcessingExceptionHandler.Response.fail();
     }
     return ProcessingExceptionHandler.Response.resume(

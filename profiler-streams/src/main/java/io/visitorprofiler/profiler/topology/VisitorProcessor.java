@@ -40,8 +40,10 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
   /** At most this many due timers per punctuation, so one punctuation stays short. */
   static final int TIMERS_PER_TICK = 10_000;
 
-  /** When a visitor whose timer failed is due again. */
+  /** The shortest and the longest wait before a visitor whose timer failed is tried again. */
   static final Duration FAILED_TIMER_RETRY = Duration.ofMinutes(1);
+
+  static final Duration FAILED_TIMER_RETRY_MAX = Duration.ofDays(1);
 
   private final SegmentRuleBook book;
   private final ProfileSettings settings;
@@ -362,29 +364,43 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
           save(profile, null, true, now); // removes the visitor from the online index if gone
         }
       } catch (RuntimeException e) {
-        retryLater(entry.visitorId(), now);
+        metrics.timerFailures.increment();
+        try {
+          retryLater(entry, now);
+        } catch (RuntimeException again) {
+          e.addSuppressed(again); // the handler decides on the first failure, not on this one
+        }
         throw e; // to the processing exception handler, which counts it and decides
       }
     }
   }
 
   /**
-   * Keeps a visitor whose timer failed due again, {@link #FAILED_TIMER_RETRY} later: their entry
-   * was taken from the index before the failure, and without a new one their time-driven changes
-   * would wait for their next event. From the stored profile, since the failed one may be half
-   * changed. Thrown on, the failure also ends this punctuation, so the visitors due after it wait
-   * for the next one, and a visitor who fails again is tried again a minute later each time.
+   * Makes a visitor whose timer failed due again: their entry was taken from the index before the
+   * failure, and without a new one their time-driven changes would wait for their next event. From
+   * the stored profile, since the failed one may be half changed; when the stored one is due at
+   * another time, the save got through and its own entry stands. The wait is the time since the
+   * visitor was last seen, at least {@link #FAILED_TIMER_RETRY} and at most {@link
+   * #FAILED_TIMER_RETRY_MAX}: a failed attempt does not change the stored profile, so a visitor who
+   * keeps failing is tried after 1, 2, 4… times the wait (each attempt a dead letter, and the
+   * changes forwarded before a failure are emitted again by the next attempt). The changes of a
+   * retry that succeeds are timed at the retry.
    */
-  private void retryLater(String visitorId, Instant now) {
-    metrics.timerFailures.increment();
-    VisitorProfile stored = profiles.get(visitorId);
-    if (stored == null) {
+  private void retryLater(TimerIndex.Due failed, Instant now) {
+    VisitorProfile stored = profiles.get(failed.visitorId());
+    if (stored == null || !failed.at().equals(stored.getNextCheckAt())) {
       return;
     }
-    Instant retry = now.plus(FAILED_TIMER_RETRY);
-    timers.reschedule(visitorId, null, retry);
+    Duration wait = Duration.between(stored.getLastSeen(), now);
+    if (wait.compareTo(FAILED_TIMER_RETRY) < 0) {
+      wait = FAILED_TIMER_RETRY;
+    } else if (wait.compareTo(FAILED_TIMER_RETRY_MAX) > 0) {
+      wait = FAILED_TIMER_RETRY_MAX;
+    }
+    Instant retry = now.plus(wait);
+    timers.reschedule(failed.visitorId(), null, retry);
     stored.setNextCheckAt(retry);
-    profiles.put(visitorId, stored);
+    profiles.put(failed.visitorId(), stored);
   }
 
   private void reevaluateOnline(Instant now) {

@@ -269,8 +269,8 @@ class SegmentLifecycleTest {
   }
 
   @Test
-  void aVisitorWhoseTimerFailsIsDueAgainAMinuteLaterAndTheOthersAreNotHeldUp() {
-    AtomicInteger failures = new AtomicInteger(1);
+  void aVisitorWhoseTimerFailsIsTriedAgainLaterEachTimeAndTheOthersAreNotHeldUp() {
+    AtomicInteger failures = new AtomicInteger(2);
     try (ProfilerDriver driver =
         new ProfilerDriver(
             Map.of(),
@@ -288,7 +288,7 @@ class SegmentLifecycleTest {
                       long changed,
                       Instant now,
                       boolean recheckMembers) {
-                    // v1's timer at the cart's idle threshold meets a bug, once.
+                    // v1's timer at the cart's idle threshold meets a bug, twice.
                     if (changed == FieldMask.TIME_DEPENDENT
                         && profile.getVisitorId().equals("v1")
                         && !now.isBefore(at(5, 0))
@@ -308,14 +308,20 @@ class SegmentLifecycleTest {
       assertThat(driver.transitions()).containsExactly("v2 idle-cart ENTERED");
       assertThat(driver.counter("profiler.timers.failed")).isEqualTo(1);
 
-      driver.clockTo(at(5, 59));
+      // Tried again after as long as v1 had been away (5 minutes), then after 10.
+      driver.clockTo(at(9, 59));
+      assertThat(driver.counter("profiler.timers.failed")).isEqualTo(1);
+      driver.clockTo(at(10, 1));
+      assertThat(driver.counter("profiler.timers.failed")).isEqualTo(2);
+      driver.clockTo(at(19, 59));
       assertThat(driver.transitions()).isEmpty();
-      driver.clockTo(at(6, 1));
+      driver.clockTo(at(20, 1));
       List<SegmentChange> retried = driver.changeRecords();
       assertThat(retried)
           .extracting(c -> c.getVisitorId() + " " + c.getSegmentId() + " " + c.getTransition())
           .containsExactly("v1 idle-cart ENTERED");
       assertThat(retried.getFirst().getCause()).isEqualTo(ChangeCause.TIMER);
+      assertThat(retried.getFirst().getCauseEventTime()).isEqualTo(at(20, 0)); // the retry's time
     }
   }
 
