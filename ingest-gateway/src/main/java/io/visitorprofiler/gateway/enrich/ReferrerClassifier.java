@@ -48,20 +48,24 @@ public final class ReferrerClassifier {
           new SearchEngine("AOL", List.of("search.aol.com"), List.of("q")));
 
   /** Positions in {@link #SEARCH_ENGINES} by a host an engine answers on. */
-  private static final Map<String, Integer> ENGINES_BY_HOST = new HashMap<>();
+  private static final Map<String, Integer> ENGINES_BY_HOST = enginesBy(false);
 
   /** Positions in {@link #SEARCH_ENGINES} by an engine's first label, with its dot. */
-  private static final Map<String, Integer> ENGINES_BY_FIRST_LABEL = new HashMap<>();
+  private static final Map<String, Integer> ENGINES_BY_FIRST_LABEL = enginesBy(true);
 
-  static {
+  private static Map<String, Integer> enginesBy(boolean firstLabel) {
+    Map<String, Integer> positions = new HashMap<>();
     for (int i = 0; i < SEARCH_ENGINES.size(); i++) {
       for (String host : SEARCH_ENGINES.get(i).hosts()) {
         if (host.endsWith(".") && host.indexOf('.') != host.length() - 1) {
           throw new IllegalStateException("a first label has one dot, at its end: " + host);
         }
-        (host.endsWith(".") ? ENGINES_BY_FIRST_LABEL : ENGINES_BY_HOST).putIfAbsent(host, i);
+        if (host.endsWith(".") == firstLabel) {
+          positions.putIfAbsent(host, i); // the first engine of the list wins
+        }
       }
     }
+    return Map.copyOf(positions);
   }
 
   private static final Set<String> SOCIAL =
@@ -151,7 +155,7 @@ public final class ReferrerClassifier {
   /**
    * The engine of a referrer's domain, the first of the list when several would match; looked up by
    * the domain's first label and by each of its suffixes instead of testing every host of every
-   * engine (iterating those lists was 1.8 % of the gateway's samples under load).
+   * engine (iterating those lists was 1.9 % of the gateway's samples under load).
    */
   private static SearchEngine searchEngine(String domain) {
     int first = Integer.MAX_VALUE;

@@ -132,9 +132,9 @@ final class UrlParts {
       if (end < 0) {
         end = length;
       }
-      int eq = rawQuery.indexOf('=', start);
-      if (eq < 0 || eq > end) {
-        eq = end;
+      int eq = start;
+      while (eq < end && rawQuery.charAt(eq) != '=') {
+        eq++;
       }
       if (nameIs(start, eq, name)) {
         return eq == end ? "" : decode(rawQuery.substring(eq + 1, end));
@@ -167,7 +167,7 @@ final class UrlParts {
 
   private static String decode(String text) {
     if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
-      return text; // what URLDecoder would give, without its copy
+      return text; // what URLDecoder would give, without its builder and copy
     }
     try {
       return URLDecoder.decode(text, StandardCharsets.UTF_8);
@@ -192,7 +192,7 @@ final class UrlParts {
    */
   Optional<String> param(String name, int max) {
     if (!hasQuery()) {
-      return Optional.empty(); // most URLs: no map to build
+      return Optional.empty(); // most URLs: nothing to scan
     }
     String value = value(name);
     if (value == null || value.isBlank()) {

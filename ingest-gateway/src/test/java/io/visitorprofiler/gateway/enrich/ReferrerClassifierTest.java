@@ -79,6 +79,9 @@ class ReferrerClassifierTest {
         .isEqualTo("Yandex");
     assertThat(classifier.classify(PAGE, "https://www.yahoo.co.jp/?p=a").getSearchEngine())
         .isEqualTo("Yahoo");
+    // Matching two engines, the first of the list wins.
+    assertThat(classifier.classify(PAGE, "https://google.bing.com/?q=a").getSearchEngine())
+        .isEqualTo("Google");
     for (String other :
         new String[] {
           "https://notbing.com/?q=a",

@@ -28,6 +28,10 @@ class UrlPartsTest {
     assertThat(parts.param("x y", 128)).contains("1");
     assertThat(parts.param("utm", 128)).isEmpty(); // a prefix of a name is not the name
     assertThat(parts.param("utm_medium_x", 128)).isEmpty();
+    UrlParts flags = UrlParts.of("https://shop.example/?a&&=x&b&q=first=1&q=2").get();
+    assertThat(flags.param("a", 128)).isEmpty(); // a name without a value
+    assertThat(flags.param("b", 128)).isEmpty();
+    assertThat(flags.param("q", 128)).contains("first=1");
   }
 
   @Test
