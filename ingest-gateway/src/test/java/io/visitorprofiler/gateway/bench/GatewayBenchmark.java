@@ -11,7 +11,6 @@ import io.visitorprofiler.testkit.StolenCpu;
 import io.visitorprofiler.testkit.WholeTopic;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,11 +50,12 @@ import org.apache.kafka.tools.ProducerPerformance;
 /**
  * The gateway's load harness: realistic tracker batches posted over keep-alive connections to a
  * gateway in this JVM, a real KRaft broker in this JVM and Apicurio beside it, all on the same
- * cores: warm-up rounds, the maximum (closed loop), the gateway at half of it (open loop, latency
- * from each request's scheduled time, so a stall is not hidden), then, in the same run, Kafka's own
- * ProducerPerformance with the same number of records of the same average size and the gateway's
- * producer settings (the baseline), and more rounds of a maximum and a baseline; last the count of
- * records on the topics against the events answered 202.
+ * cores: warm-up rounds of the gateway, Kafka's own ProducerPerformance with the same number of
+ * records of the same average size and the gateway's producer settings (the baseline) and a round
+ * of both, none of them measured; then rounds of the gateway's maximum (closed loop) and the
+ * baseline, the gateway at half the mean maximum before the last baseline (open loop, latency from
+ * each request's scheduled time, so a stall is not hidden); last the count of records on the topics
+ * against the events answered 202.
  *
  * <p>{@code ./vp bench gateway [--events N] [--batch N] [--connections N] [--seconds N] [--rounds
  * N] [--env VP_X=value]... [--load-threads virtual|platform]}
@@ -172,38 +172,58 @@ public final class GatewayBenchmark {
     long before = recordsOnTopics();
     warmUp(bodies);
     long afterWarmUp = recordsOnTopics();
-    Throughput max = maxThroughput(bodies);
-    List<String> notes = new ArrayList<>();
-    noteIfWrittenDiffers(1, max, afterWarmUp, notes);
-    // Latency right after the maximum, the baselines after it: the first seconds after the
-    // baseline's two million records were the slowest of a latency phase that followed it
-    // (100-150 ms).
-    Latency latency = halfRateLatency(bodies, max.eventsPerSecond / 2);
-    String produceLatency = produceLatency(); // before the next rounds' maxima enter its window
     int recordSize = (int) Math.round(averageRecordSize());
+    List<String> notes = new ArrayList<>();
     // Rounds of a maximum and a baseline, one after the other. Each moves from run to run on this
     // machine (in session 18 the baseline took 5.1 to 6.5 µs of CPU per record, the gateway 9.3 to
     // 11.0 µs per event), so the ratio of a single pair said as much about the minute it ran in as
     // about the gateway.
-    // Like the gateway, the baseline is warmed before it is measured: in session 19's first runs
-    // with rounds, the first ProducerPerformance of the JVM was the costliest baseline of its run
-    // every time (5.7 to 5.9 µs of CPU per record against 4.1 to 4.5 in the later rounds).
-    Baseline warmUp = producerPerformance(max.accepted, recordSize);
+    // Both sides warmed before either is measured, and once more against each other: the JVM's
+    // first ProducerPerformance compiled for 4.6 s of its run, and the gateway's first maximum
+    // after the baselines had begun compiled for 2.3 s and took 13 % more CPU per event (the
+    // producer's code, shared by both, is compiled again for what the other side sends).
+    Baseline warmUp = producerPerformance(events, recordSize);
+    long beforeSettling = recordsOnTopics();
+    Throughput settling = maxThroughput(bodies);
+    noteIfWrittenDiffers(0, settling, beforeSettling, notes);
+    Baseline settled = producerPerformance(settling.accepted, recordSize);
     System.out.printf(
-        "baseline warm-up (not measured): ProducerPerformance %,.0f records/s at %.1f µs per"
-            + " record%n",
-        warmUp.recordsPerSecond(), warmUp.cpuMicrosPerRecord());
+        "warm-up, not measured: ProducerPerformance %,.0f records/s at %.1f µs per record (JIT"
+            + " %,d ms); then the gateway at %,.0f events/s, %.1f µs per event (JIT %,d ms), and"
+            + " ProducerPerformance at %,.0f records/s, %.1f µs per record (JIT %,d ms)%n",
+        warmUp.recordsPerSecond(),
+        warmUp.cpuMicrosPerRecord(),
+        warmUp.jitMillis(),
+        settling.eventsPerSecond,
+        settling.cpuMicrosPerEvent,
+        settling.jitMillis,
+        settled.recordsPerSecond(),
+        settled.cpuMicrosPerRecord(),
+        settled.jitMillis());
     List<Round> measured = new ArrayList<>();
-    measured.add(new Round(max, producerPerformance(max.accepted, recordSize)));
-    for (int i = 2; i <= rounds; i++) {
+    Latency latency = null;
+    String produceLatency = null;
+    for (int i = 1; i <= rounds; i++) {
       long beforeRound = recordsOnTopics();
-      Throughput again = maxThroughput(bodies);
-      noteIfWrittenDiffers(i, again, beforeRound, notes);
-      measured.add(new Round(again, producerPerformance(again.accepted, recordSize)));
+      Throughput max = maxThroughput(bodies);
+      noteIfWrittenDiffers(i, max, beforeRound, notes);
+      if (i == rounds) {
+        // Latency right after a maximum, before a baseline: the first seconds after the
+        // baseline's two million records were the slowest of a latency phase that followed it
+        // (100-150 ms).
+        double maxima = max.eventsPerSecond;
+        for (Round round : measured) {
+          maxima += round.gateway().eventsPerSecond();
+        }
+        latency = halfRateLatency(bodies, maxima / rounds / 2);
+        produceLatency = produceLatency();
+      }
+      measured.add(new Round(max, producerPerformance(max.accepted, recordSize)));
     }
     long recordsAtEnd = recordsOnTopics();
     long acknowledged =
         measured.stream().mapToLong(r -> r.gateway().accepted()).sum()
+            + settling.accepted
             + latency.accepted
             + (afterWarmUp - before);
 
@@ -211,14 +231,17 @@ public final class GatewayBenchmark {
     for (int i = 0; i < measured.size(); i++) {
       Round round = measured.get(i);
       System.out.printf(
-          "  round %d: gateway max %,.0f events/s at %.1f µs of CPU per event (%.0f ms stolen),"
-              + " ProducerPerformance %,.0f records/s at %.1f µs per record: ratio %.2f%s%n",
+          "  round %d: gateway max %,.0f events/s at %.1f µs of CPU per event (%.0f ms stolen, JIT"
+              + " %,d ms), ProducerPerformance %,.0f records/s at %.1f µs per record (JIT %,d ms):"
+              + " ratio %.2f%s%n",
           i + 1,
           round.gateway().eventsPerSecond(),
           round.gateway().cpuMicrosPerEvent(),
           round.gateway().stolenMillis(),
+          round.gateway().jitMillis(),
           round.baseline().recordsPerSecond(),
           round.baseline().cpuMicrosPerRecord(),
+          round.baseline().jitMillis(),
           round.ratio(),
           round.gateway().others().isEmpty() ? "" : "; other answers " + round.gateway().others());
     }
@@ -249,8 +272,8 @@ public final class GatewayBenchmark {
             + " baseline %.1f µs = %.2f cores (producer and broker)%n",
         gatewayCpu, gatewayCpu * gatewayRate / 1e6, baselineCpu, baselineCpu * baseline / 1e6);
     System.out.printf(
-        "  gateway at half of round 1's maximum (%,.0f events/s offered, %,.0f achieved): latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (target p99 < 50 ms); other answers %s%n",
-        max.eventsPerSecond / 2,
+        "  gateway at half the mean maximum, after the last (%,.0f events/s offered, %,.0f achieved): latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (target p99 < 50 ms); other answers %s%n",
+        gatewayRate / 2,
         latency.eventsPerSecond,
         latency.p50,
         latency.p99,
@@ -260,7 +283,7 @@ public final class GatewayBenchmark {
         "  slowest seconds of that phase (max latency): %s%n", latency.slowestSeconds);
     System.out.printf(
         "  of which waiting for Kafka's acknowledgement (the gateway's produce latency in its"
-            + " window of about two minutes, read right after that phase, so with round 1's"
+            + " window of about two minutes, read right after that phase, so with the last"
             + " maximum in it): %s%n",
         produceLatency);
     System.out.printf(
@@ -289,7 +312,7 @@ public final class GatewayBenchmark {
     }
   }
 
-  record Baseline(double recordsPerSecond, double cpuMicrosPerRecord) {}
+  record Baseline(double recordsPerSecond, double cpuMicrosPerRecord, long jitMillis) {}
 
   private static double mean(List<Round> rounds, ToDoubleFunction<Round> of) {
     return rounds.stream().mapToDouble(of).average().orElseThrow();
@@ -300,7 +323,8 @@ public final class GatewayBenchmark {
       long accepted,
       Map<Integer, Long> others,
       double cpuMicrosPerEvent,
-      double stolenMillis) {}
+      double stolenMillis,
+      long jitMillis) {}
 
   record Latency(
       double eventsPerSecond,
@@ -316,13 +340,10 @@ public final class GatewayBenchmark {
     // compiles the gateway, the producer and the broker for two minutes and more, and the rate
     // keeps jumping while it does (a round at 100,000 events/s, the next at 140,000). A maximum
     // measured while it still compiles is not the maximum.
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     double previous = 0;
     for (int i = 1; i <= MAX_WARM_UP_ROUNDS; i++) {
-      long jitBefore = jit.getTotalCompilationTime();
       Throughput warm = closedLoop(requests, Long.MAX_VALUE, WARM_UP_ROUND);
-      double jitShare =
-          (jit.getTotalCompilationTime() - jitBefore) / (double) WARM_UP_ROUND.toMillis();
+      double jitShare = warm.jitMillis / (double) WARM_UP_ROUND.toMillis();
       System.out.printf(
           "warm-up round %d: %,d events at %,.0f events/s, %.1f µs of CPU per event, JIT compiling"
               + " %.0f %% of the round%n",
@@ -350,6 +371,7 @@ public final class GatewayBenchmark {
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
     long cpuStart = processCpuNanos();
+    long jitStart = jitMillis();
     StolenCpu stolen = StolenCpu.from(start);
     Answers answers =
         onEveryConnection(
@@ -367,7 +389,13 @@ public final class GatewayBenchmark {
       stolen.close();
       stolenMillis = stolen.total();
     }
-    return new Throughput(accepted / seconds, accepted, answers.others, cpuMicros, stolenMillis);
+    return new Throughput(
+        accepted / seconds,
+        accepted,
+        answers.others,
+        cpuMicros,
+        stolenMillis,
+        jitMillis() - jitStart);
   }
 
   /**
@@ -534,6 +562,11 @@ public final class GatewayBenchmark {
     return answers;
   }
 
+  /** Time the JIT has spent compiling in this JVM, in milliseconds (its threads' time). */
+  private static long jitMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
   /** CPU time of this process: the gateway, the broker and the load all run in it. */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -578,6 +611,7 @@ public final class GatewayBenchmark {
 
   private Baseline producerPerformance(long records, int recordSize) throws Exception {
     long cpuBefore = processCpuNanos();
+    long jitBefore = jitMillis();
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -614,6 +648,7 @@ public final class GatewayBenchmark {
     if (last == null) {
       throw new IllegalStateException("no result from ProducerPerformance:\n" + captured);
     }
-    return new Baseline(value, (processCpuNanos() - cpuBefore) / 1e3 / records);
+    return new Baseline(
+        value, (processCpuNanos() - cpuBefore) / 1e3 / records, jitMillis() - jitBefore);
   }
 }
