@@ -305,7 +305,7 @@ public final class GatewayBenchmark {
     }
   }
 
-  /** A maximum and the baseline measured right after it with the same number of records. */
+  /** A maximum and the baseline measured after it with the same number of records. */
   record Round(Throughput gateway, Baseline baseline) {
     double ratio() {
       return gateway.eventsPerSecond() / baseline.recordsPerSecond();
