@@ -183,9 +183,7 @@ public final class GatewayBenchmark {
     // after the baselines had begun compiled for 2.3 s and took 13 % more CPU per event (the
     // producer's code, shared by both, is compiled again for what the other side sends).
     Baseline warmUp = producerPerformance(events, recordSize);
-    long beforeSettling = recordsOnTopics();
-    Throughput settling = maxThroughput(bodies);
-    noteIfWrittenDiffers(0, settling, beforeSettling, notes);
+    Throughput settling = maxThroughput(bodies, 0, notes);
     Baseline settled = producerPerformance(settling.accepted, recordSize);
     System.out.printf(
         "warm-up, not measured: ProducerPerformance %,.0f records/s at %.1f µs per record (JIT"
@@ -203,18 +201,14 @@ public final class GatewayBenchmark {
     List<Round> measured = new ArrayList<>();
     Latency latency = null;
     String produceLatency = null;
+    double maxima = 0;
     for (int i = 1; i <= rounds; i++) {
-      long beforeRound = recordsOnTopics();
-      Throughput max = maxThroughput(bodies);
-      noteIfWrittenDiffers(i, max, beforeRound, notes);
+      Throughput max = maxThroughput(bodies, i, notes);
+      maxima += max.eventsPerSecond;
       if (i == rounds) {
         // Latency right after a maximum, before a baseline: the first seconds after the
         // baseline's two million records were the slowest of a latency phase that followed it
         // (100-150 ms).
-        double maxima = max.eventsPerSecond;
-        for (Round round : measured) {
-          maxima += round.gateway().eventsPerSecond();
-        }
         latency = halfRateLatency(bodies, maxima / rounds / 2);
         produceLatency = produceLatency();
       }
@@ -294,17 +288,6 @@ public final class GatewayBenchmark {
     stack.close();
   }
 
-  /** Notes a maximum that wrote another number of records than it answered 202 for. */
-  private void noteIfWrittenDiffers(int round, Throughput max, long before, List<String> notes) {
-    long written = recordsOnTopics() - before;
-    if (written != max.accepted) {
-      notes.add(
-          String.format(
-              "round %d's maximum wrote %,d records for %,d accepted events",
-              round, written, max.accepted));
-    }
-  }
-
   /** A maximum and the baseline measured after it with the same number of records. */
   record Round(Throughput gateway, Baseline baseline) {
     double ratio() {
@@ -356,8 +339,22 @@ public final class GatewayBenchmark {
     }
   }
 
-  private Throughput maxThroughput(List<byte[]> requests) throws Exception {
-    return closedLoop(requests, events, Duration.ofHours(1));
+  /**
+   * The maximum of a round (closed loop, {@code events} events), with a note when it wrote another
+   * number of records than it answered 202 for.
+   */
+  private Throughput maxThroughput(List<byte[]> requests, int round, List<String> notes)
+      throws Exception {
+    long before = recordsOnTopics();
+    Throughput max = closedLoop(requests, events, Duration.ofHours(1));
+    long written = recordsOnTopics() - before;
+    if (written != max.accepted) {
+      notes.add(
+          String.format(
+              "round %d's maximum wrote %,d records for %,d accepted events",
+              round, written, max.accepted));
+    }
+    return max;
   }
 
   /**
