@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * CPU time of this JVM's threads, Java and native alike ({@code /proc/self/task/<tid>/stat}),
@@ -58,6 +59,26 @@ public final class ThreadCpu {
     if (byThread.isEmpty() || seconds <= 0) {
       return "no thread CPU (not Linux)";
     }
+    return describe(earlier, top, "%.2f cores:", ticks -> cores(ticks, seconds));
+  }
+
+  /**
+   * CPU time per item (an event, a record) since {@code earlier}, in microseconds, in all and by
+   * the {@code top} busiest groups: "10.4 µs: ForkJoinPool-#-wor 6.1, data-plane-kafk 2.0, …", so
+   * that two phases that did the same work at different rates compare by group.
+   */
+  public String perItem(ThreadCpu earlier, long items, int top) {
+    if (byThread.isEmpty()) {
+      return "no thread CPU (not Linux)";
+    }
+    if (items <= 0) {
+      return "no CPU per item (none done)";
+    }
+    return describe(earlier, top, "%.1f µs:", ticks -> ticks * MILLIS_PER_TICK * 1000 / items);
+  }
+
+  private String describe(
+      ThreadCpu earlier, int top, String totalFormat, LongFunction<Double> measure) {
     Map<String, Long> ticks = new HashMap<>();
     byThread.forEach(
         (thread, sample) -> {
@@ -68,9 +89,9 @@ public final class ThreadCpu {
     List<Map.Entry<String, Long>> busiest = new ArrayList<>(ticks.entrySet());
     busiest.sort(Map.Entry.<String, Long>comparingByValue().reversed());
     long all = ticks.values().stream().mapToLong(Long::longValue).sum();
-    StringBuilder text = new StringBuilder(String.format("%.2f cores:", cores(all, seconds)));
+    StringBuilder text = new StringBuilder(String.format(totalFormat, measure.apply(all)));
     for (Map.Entry<String, Long> group : busiest.subList(0, Math.min(top, busiest.size()))) {
-      text.append(String.format(" %s %.2f,", group.getKey(), cores(group.getValue(), seconds)));
+      text.append(String.format(" %s %.2f,", group.getKey(), measure.apply(group.getValue())));
     }
     text.setLength(text.length() - 1);
     return text.toString();

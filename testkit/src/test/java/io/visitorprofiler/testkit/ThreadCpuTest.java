@@ -42,6 +42,27 @@ class ThreadCpuTest {
   }
 
   @Test
+  void perItemDividesEachGroupsTimeByTheItems() {
+    ThreadCpu before =
+        new ThreadCpu(
+            0,
+            Map.of(
+                "1", new ThreadCpu.Sample("carrier-#", 100),
+                "2", new ThreadCpu.Sample("broker", 50)));
+    ThreadCpu after =
+        new ThreadCpu(
+            1_000_000_000L,
+            Map.of(
+                "1", new ThreadCpu.Sample("carrier-#", 160),
+                "2", new ThreadCpu.Sample("broker", 70),
+                "3", new ThreadCpu.Sample("jit", 5)));
+
+    // 85 ticks = 850 ms over 100,000 events = 8.5 µs each: carriers 6.0, broker 2.0, JIT 0.5.
+    assertThat(after.perItem(before, 100_000, 2)).isEqualTo("8.5 µs: carrier-# 6.00, broker 2.00");
+    assertThat(after.perItem(before, 0, 2)).isEqualTo("no CPU per item (none done)");
+  }
+
+  @Test
   void aThreadOfThisJvmIsFoundUnderItsMaskedName() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
     CountDownLatch release = new CountDownLatch(1);

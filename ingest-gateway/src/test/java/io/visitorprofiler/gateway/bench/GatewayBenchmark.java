@@ -8,6 +8,7 @@ import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.BenchmarkStack;
 import io.visitorprofiler.testkit.SlowestSeconds;
 import io.visitorprofiler.testkit.StolenCpu;
+import io.visitorprofiler.testkit.ThreadCpu;
 import io.visitorprofiler.testkit.WholeTopic;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -71,6 +72,14 @@ public final class GatewayBenchmark {
 
   private static final int MAX_WARM_UP_ROUNDS = 30;
   private static final double MAX_JIT_SHARE = 0.03;
+
+  /**
+   * Thread groups named per round: the carriers of the virtual threads (the gateway's requests and
+   * the load client's connections), the producers' network threads, the broker's handlers and
+   * network threads, the JIT, the collector, ProducerPerformance's own thread.
+   */
+  private static final int THREAD_GROUPS = 7;
+
   private static final Duration WARM_UP_ROUND = Duration.ofSeconds(10);
 
   private final long events;
@@ -238,6 +247,9 @@ public final class GatewayBenchmark {
           round.baseline().jitMillis(),
           round.ratio(),
           round.gateway().others().isEmpty() ? "" : "; other answers " + round.gateway().others());
+      System.out.printf(
+          "    by thread, gateway per event %s; ProducerPerformance per record %s%n",
+          round.gateway().threads(), round.baseline().threads());
     }
     double gatewayRate = mean(measured, r -> r.gateway().eventsPerSecond());
     double baseline = mean(measured, r -> r.baseline().recordsPerSecond());
@@ -295,7 +307,8 @@ public final class GatewayBenchmark {
     }
   }
 
-  record Baseline(double recordsPerSecond, double cpuMicrosPerRecord, long jitMillis) {}
+  record Baseline(
+      double recordsPerSecond, double cpuMicrosPerRecord, long jitMillis, String threads) {}
 
   private static double mean(List<Round> rounds, ToDoubleFunction<Round> of) {
     return rounds.stream().mapToDouble(of).average().orElseThrow();
@@ -307,7 +320,8 @@ public final class GatewayBenchmark {
       Map<Integer, Long> others,
       double cpuMicrosPerEvent,
       double stolenMillis,
-      long jitMillis) {}
+      long jitMillis,
+      String threads) {}
 
   record Latency(
       double eventsPerSecond,
@@ -369,6 +383,7 @@ public final class GatewayBenchmark {
     long deadline = start + limit.toNanos();
     long cpuStart = processCpuNanos();
     long jitStart = jitMillis();
+    ThreadCpu threadsStart = ThreadCpu.now();
     StolenCpu stolen = StolenCpu.from(start);
     Answers answers =
         onEveryConnection(
@@ -392,7 +407,8 @@ public final class GatewayBenchmark {
         answers.others,
         cpuMicros,
         stolenMillis,
-        jitMillis() - jitStart);
+        jitMillis() - jitStart,
+        ThreadCpu.now().perItem(threadsStart, accepted, THREAD_GROUPS));
   }
 
   /**
@@ -609,6 +625,7 @@ public final class GatewayBenchmark {
   private Baseline producerPerformance(long records, int recordSize) throws Exception {
     long cpuBefore = processCpuNanos();
     long jitBefore = jitMillis();
+    ThreadCpu threadsBefore = ThreadCpu.now();
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -646,6 +663,9 @@ public final class GatewayBenchmark {
       throw new IllegalStateException("no result from ProducerPerformance:\n" + captured);
     }
     return new Baseline(
-        value, (processCpuNanos() - cpuBefore) / 1e3 / records, jitMillis() - jitBefore);
+        value,
+        (processCpuNanos() - cpuBefore) / 1e3 / records,
+        jitMillis() - jitBefore,
+        ThreadCpu.now().perItem(threadsBefore, records, THREAD_GROUPS));
   }
 }
