@@ -247,7 +247,10 @@ public final class EventBatchReader {
             f.stringMap("traits", false, 50, MAX_TEXT));
       }
       case CUSTOM_VARIABLES -> new CustomVariables(f.stringMap("variables", true, 50, MAX_TEXT));
-      case CONSENT -> new Consent(f.requiredBool("profiling"));
+      case CONSENT -> {
+        Boolean profiling = f.requiredBool("profiling");
+        yield new Consent(profiling != null && profiling); // without it refused, the field named
+      }
       case INVITATION_RESPONSE ->
           new InvitationResponse(
               f.identifier("invitationId", true, 128),

@@ -9,13 +9,17 @@ import io.visitorprofiler.schemas.CartItem;
 import io.visitorprofiler.schemas.CartUpdated;
 import io.visitorprofiler.schemas.ChatMessage;
 import io.visitorprofiler.schemas.ChatSender;
+import io.visitorprofiler.schemas.Consent;
 import io.visitorprofiler.schemas.PageView;
 import io.visitorprofiler.schemas.PostchatSubmitted;
 import io.visitorprofiler.schemas.Purchase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Reading posted JSON batches into typed events, and naming every invalid field. */
@@ -33,6 +37,44 @@ class EventBatchReaderTest {
          "chatId": "c-9", "fields": {"found_what_you_were_looking_for": "no"}, "rating": 2}
       ]}
       """;
+
+  /** Each field name the reader knows of, with a value of a type that no field takes. */
+  private static final String WRONG_TYPES =
+      Stream.of(
+              "eventId",
+              "timestamp",
+              "timezone",
+              "language",
+              "optOut",
+              "url",
+              "title",
+              "referrer",
+              "virtual",
+              "items",
+              "value",
+              "currency",
+              "orderId",
+              "email",
+              "name",
+              "customerId",
+              "traits",
+              "variables",
+              "profiling",
+              "invitationId",
+              "response",
+              "department",
+              "agentId",
+              "messageId",
+              "sender",
+              "senderId",
+              "text",
+              "fields",
+              "rating",
+              "message",
+              "endedBy")
+          .distinct()
+          .map(name -> ", \"" + name + "\": [{\"x\": [1]}]")
+          .collect(Collectors.joining());
 
   private final EventBatchReader reader = new EventBatchReader(ServiceHttpServer.JSON, 10);
 
@@ -558,6 +600,46 @@ class EventBatchReaderTest {
             new ApiError.Problem("events[1].visitorId", "is required"),
             new ApiError.Problem("events[2]", "must be a JSON object"));
     assertThat(batch.events()).extracting(IncomingEvent::index).containsExactly(3);
+  }
+
+  @Test
+  void aConsentWithoutAYesOrNoIsNamedNotAFailure() {
+    EventBatch batch =
+        read(
+            """
+            {"events": [
+              {"type": "consent", "visitorId": "v-1"},
+              {"type": "consent", "visitorId": "v-1", "profiling": "no"},
+              {"type": "consent", "visitorId": "v-1", "profiling": null},
+              {"type": "consent", "visitorId": "v-1", "profiling": false}
+            ]}
+            """);
+
+    assertThat(batch.problems())
+        .containsExactly(
+            new ApiError.Problem("events[0].profiling", "is required"),
+            new ApiError.Problem("events[1].profiling", "must be true or false"),
+            new ApiError.Problem("events[2].profiling", "is required"));
+    assertThat(batch.events()).extracting(IncomingEvent::index).containsExactly(3);
+    assertThat(batch.events().get(0).payload()).isEqualTo(new Consent(false));
+  }
+
+  @Test
+  void everyTypeWithItsFieldsMissingOrOfTheWrongTypeIsNamedNotAFailure() {
+    for (EventType type : EventType.values()) {
+      for (String fields : List.of("", WRONG_TYPES)) {
+        String json =
+            """
+            {"events": [{"type": "%s", "visitorId": "v-1", "chatId": "c-1"%s}]}
+            """
+                .formatted(type.json(), fields);
+        EventBatch batch = read(json);
+        // Read or refused with its fields named, never both and never an exception.
+        assertThat(batch.events().isEmpty())
+            .as("%s %s", type, fields.isEmpty() ? "with no fields" : "with fields of wrong types")
+            .isNotEqualTo(batch.problems().isEmpty());
+      }
+    }
   }
 
   private EventBatch read(String json) {
