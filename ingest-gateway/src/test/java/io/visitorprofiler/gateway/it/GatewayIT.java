@@ -248,11 +248,25 @@ class GatewayIT {
                 .statusCode())
         .isEqualTo(403);
     // A key of another site does not open this site's origin.
-    assertThat(
-            client
-                .post(body, Map.of("Authorization", "Bearer other-key", "Origin", ORIGIN))
-                .statusCode())
-        .isEqualTo(403);
+    HttpResponse<String> otherSite =
+        client.post(body, Map.of("Authorization", "Bearer other-key", "Origin", ORIGIN));
+    assertThat(otherSite.statusCode()).isEqualTo(403);
+    // A page of an origin some site allows can read its refusal (tracker.js stops on 401/403; a
+    // refusal the browser hides from it looks like a network failure, retried for ever).
+    assertThat(otherSite.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+    HttpResponse<String> unknownKey =
+        client.post(body, Map.of("Authorization", "Bearer nope-nope", "Origin", ORIGIN));
+    assertThat(unknownKey.statusCode()).isEqualTo(401);
+    assertThat(unknownKey.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+    HttpResponse<String> noKey = client.post(body, Map.of("Origin", ORIGIN));
+    assertThat(noKey.statusCode()).isEqualTo(401);
+    assertThat(noKey.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+    // An origin no site allows learns nothing.
+    HttpResponse<String> evilUnknownKey =
+        client.post(
+            body, Map.of("Authorization", "Bearer nope-nope", "Origin", "https://evil.test"));
+    assertThat(evilUnknownKey.statusCode()).isEqualTo(401);
+    assertThat(evilUnknownKey.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
 
     HttpResponse<String> preflight =
         client.send(
