@@ -45,9 +45,15 @@ public final class InvitationHub {
 
   /** Connects a page; it gets the visitor's unexpired recent invitations at once. */
   public void connect(String siteId, String visitorId, Listener listener) {
-    listeners
-        .computeIfAbsent(key(siteId, visitorId), k -> ConcurrentHashMap.newKeySet())
-        .add(listener);
+    // Added inside the map's update of the key, as disconnect removes: a set that a closing page
+    // has just emptied and dropped from the map must not be the one this page joins.
+    listeners.compute(
+        key(siteId, visitorId),
+        (k, set) -> {
+          Set<Listener> pages = set == null ? ConcurrentHashMap.newKeySet() : set;
+          pages.add(listener);
+          return pages;
+        });
     List<Invitation> pending = recent.getIfPresent(key(siteId, visitorId));
     if (pending != null) {
       pending.stream().filter(this::unexpired).forEach(listener);
