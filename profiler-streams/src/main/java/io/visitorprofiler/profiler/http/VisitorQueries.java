@@ -11,7 +11,7 @@ public interface VisitorQueries {
   /** The {@code host:port} of the instance that owns the visitor, when it is not this one. */
   Optional<String> remoteOwner(String visitorId);
 
-  /** The online visitors of a site held by this instance. */
+  /** At most {@code limit} of the online visitors of a site held by this instance, newest first. */
   List<VisitorProfile> localOnline(String siteId, int limit);
 
   /** The {@code host:port} of every other running instance. */

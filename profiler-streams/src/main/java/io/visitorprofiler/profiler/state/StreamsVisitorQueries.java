@@ -14,7 +14,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -47,20 +46,7 @@ public final class StreamsVisitorQueries implements VisitorQueries {
 
   @Override
   public List<VisitorProfile> localOnline(String siteId, int limit) {
-    ReadOnlyKeyValueStore<String, Long> online = store(ProfilerTopology.ONLINE_STORE);
-    ReadOnlyKeyValueStore<String, VisitorProfile> profiles = profiles();
-    List<VisitorProfile> found = new ArrayList<>();
-    try (KeyValueIterator<String, Long> range =
-        online.prefixScan(siteId + "/", new StringSerializer())) {
-      while (range.hasNext() && found.size() < limit) {
-        String key = range.next().key;
-        VisitorProfile profile = profiles.get(key.substring(key.indexOf('/') + 1));
-        if (profile != null && profile.getProfilingAllowed()) {
-          found.add(profile);
-        }
-      }
-    }
-    return found;
+    return NewestOnline.of(store(ProfilerTopology.ONLINE_STORE), profiles(), siteId, limit);
   }
 
   @Override
