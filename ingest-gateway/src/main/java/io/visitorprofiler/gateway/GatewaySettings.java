@@ -44,6 +44,14 @@ public record GatewaySettings(
               + (long) siteEventsPerSecond
               + "): such a batch could never be admitted");
     }
+    if (maxBatchEvents > maxInFlightEvents) {
+      throw new io.visitorprofiler.runtime.config.ConfigException(
+          "VP_GATEWAY_MAX_BATCH_EVENTS ("
+              + maxBatchEvents
+              + ") must not exceed VP_GATEWAY_MAX_IN_FLIGHT_EVENTS ("
+              + maxInFlightEvents
+              + "): such a batch would be answered 503 on every retry");
+    }
   }
 
   public static GatewaySettings fromEnv(EnvConfig env) {

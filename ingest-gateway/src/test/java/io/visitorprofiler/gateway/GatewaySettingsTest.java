@@ -1,0 +1,53 @@
+package io.visitorprofiler.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.visitorprofiler.runtime.config.ConfigException;
+import io.visitorprofiler.runtime.config.EnvConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Settings that would make a valid batch unanswerable are refused at start-up. */
+class GatewaySettingsTest {
+  @Test
+  void theLocalDefaultsStart() {
+    GatewaySettings settings = GatewaySettings.fromEnv(new EnvConfig(Map.of()));
+    assertThat(settings.maxBatchEvents()).isEqualTo(500);
+    assertThat(settings.maxInFlightEvents()).isEqualTo(50_000);
+  }
+
+  @Test
+  void aBatchLimitOverTheSiteBurstIsRefused() {
+    assertThatThrownBy(
+            () ->
+                GatewaySettings.fromEnv(
+                    new EnvConfig(
+                        Map.of(
+                            "VP_GATEWAY_MAX_BATCH_EVENTS", "500",
+                            "VP_GATEWAY_SITE_EVENTS_PER_SECOND", "100"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("VP_GATEWAY_SITE_EVENTS_PER_SECOND");
+  }
+
+  @Test
+  void aBatchLimitOverTheEventsInFlightIsRefused() {
+    assertThatThrownBy(
+            () ->
+                GatewaySettings.fromEnv(
+                    new EnvConfig(
+                        Map.of(
+                            "VP_GATEWAY_MAX_BATCH_EVENTS", "500",
+                            "VP_GATEWAY_MAX_IN_FLIGHT_EVENTS", "100"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("VP_GATEWAY_MAX_IN_FLIGHT_EVENTS (100)");
+    assertThat(
+            GatewaySettings.fromEnv(
+                    new EnvConfig(
+                        Map.of(
+                            "VP_GATEWAY_MAX_BATCH_EVENTS", "100",
+                            "VP_GATEWAY_MAX_IN_FLIGHT_EVENTS", "100")))
+                .maxInFlightEvents())
+        .isEqualTo(100);
+  }
+}
