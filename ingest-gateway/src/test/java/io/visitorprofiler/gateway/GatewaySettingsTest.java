@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.visitorprofiler.runtime.config.ConfigException;
 import io.visitorprofiler.runtime.config.EnvConfig;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class GatewaySettingsTest {
   @Test
   void theLocalDefaultsStart() {
-    GatewaySettings settings = GatewaySettings.fromEnv(new EnvConfig(Map.of()));
+    GatewaySettings settings = settings();
     assertThat(settings.maxBatchEvents()).isEqualTo(500);
     assertThat(settings.maxInFlightEvents()).isEqualTo(50_000);
   }
@@ -21,11 +22,9 @@ class GatewaySettingsTest {
   void aBatchLimitOverTheSiteBurstIsRefused() {
     assertThatThrownBy(
             () ->
-                GatewaySettings.fromEnv(
-                    new EnvConfig(
-                        Map.of(
-                            "VP_GATEWAY_MAX_BATCH_EVENTS", "500",
-                            "VP_GATEWAY_SITE_EVENTS_PER_SECOND", "100"))))
+                settings(
+                    "VP_GATEWAY_MAX_BATCH_EVENTS", "500",
+                    "VP_GATEWAY_SITE_EVENTS_PER_SECOND", "100"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("VP_GATEWAY_SITE_EVENTS_PER_SECOND");
   }
@@ -34,20 +33,21 @@ class GatewaySettingsTest {
   void aBatchLimitOverTheEventsInFlightIsRefused() {
     assertThatThrownBy(
             () ->
-                GatewaySettings.fromEnv(
-                    new EnvConfig(
-                        Map.of(
-                            "VP_GATEWAY_MAX_BATCH_EVENTS", "500",
-                            "VP_GATEWAY_MAX_IN_FLIGHT_EVENTS", "100"))))
+                settings(
+                    "VP_GATEWAY_MAX_BATCH_EVENTS", "500", "VP_GATEWAY_MAX_IN_FLIGHT_EVENTS", "100"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("VP_GATEWAY_MAX_IN_FLIGHT_EVENTS (100)");
     assertThat(
-            GatewaySettings.fromEnv(
-                    new EnvConfig(
-                        Map.of(
-                            "VP_GATEWAY_MAX_BATCH_EVENTS", "100",
-                            "VP_GATEWAY_MAX_IN_FLIGHT_EVENTS", "100")))
+            settings("VP_GATEWAY_MAX_BATCH_EVENTS", "100", "VP_GATEWAY_MAX_IN_FLIGHT_EVENTS", "100")
                 .maxInFlightEvents())
         .isEqualTo(100);
+  }
+
+  private static GatewaySettings settings(String... namesAndValues) {
+    Map<String, String> env = new HashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      env.put(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return GatewaySettings.fromEnv(new EnvConfig(env));
   }
 }
