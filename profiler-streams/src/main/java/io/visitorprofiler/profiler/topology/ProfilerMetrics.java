@@ -16,6 +16,7 @@ public final class ProfilerMetrics {
   final Counter timersFired;
   final Counter timerFailures;
   final Counter definitionReevaluations;
+  final Counter reevaluationFailures;
   final AtomicLong timerBacklog = new AtomicLong();
 
   /** Wall-clock punctuations: due timers and re-evaluations after a definition change. */
@@ -31,6 +32,7 @@ public final class ProfilerMetrics {
     timersFired = registry.counter("profiler.timers.fired");
     timerFailures = registry.counter("profiler.timers.failed");
     definitionReevaluations = registry.counter("profiler.definition.reevaluations");
+    reevaluationFailures = registry.counter("profiler.definition.reevaluations.failed");
     registry.gauge("profiler.timers.backlog", timerBacklog);
     punctuations = registry.timer("profiler.punctuations");
   }

@@ -403,21 +403,42 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
     profiles.put(failed.visitorId(), stored);
   }
 
+  /**
+   * Re-evaluates the online visitors after a definition change. One visitor's failure does not end
+   * it for the others: it is counted, the others are re-evaluated, and the first failure goes to
+   * the processing exception handler at the end (the failed visitor is evaluated again by their
+   * next event, as a rule saved since their last evaluation runs then).
+   */
   private void reevaluateOnline(Instant now) {
+    RuntimeException first = null;
     for (String visitorId : online.visitorIds()) {
-      VisitorProfile profile = profiles.get(visitorId);
-      if (profile == null || !profile.getProfilingAllowed()) {
-        continue;
+      try {
+        reevaluate(visitorId, now);
+      } catch (RuntimeException e) {
+        metrics.reevaluationFailures.increment();
+        if (first == null) {
+          first = e;
+        }
       }
-      metrics.definitionReevaluations.increment();
-      Instant before = profile.getNextCheckAt();
-      Instant at = now.isAfter(profile.getLastSeen()) ? now : profile.getLastSeen();
-      if (!catchUp(profile, at)) {
-        continue;
-      }
-      evaluateAndEmit(
-          profile, FieldMask.ALL, at, ChangeCause.DEFINITION, profile.getLastEventId(), true);
-      save(profile, before, true, at);
     }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private void reevaluate(String visitorId, Instant now) {
+    VisitorProfile profile = profiles.get(visitorId);
+    if (profile == null || !profile.getProfilingAllowed()) {
+      return;
+    }
+    metrics.definitionReevaluations.increment();
+    Instant before = profile.getNextCheckAt();
+    Instant at = now.isAfter(profile.getLastSeen()) ? now : profile.getLastSeen();
+    if (!catchUp(profile, at)) {
+      return;
+    }
+    evaluateAndEmit(
+        profile, FieldMask.ALL, at, ChangeCause.DEFINITION, profile.getLastEventId(), true);
+    save(profile, before, true, at);
   }
 }

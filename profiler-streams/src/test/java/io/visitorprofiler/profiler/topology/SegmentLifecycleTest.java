@@ -262,6 +262,38 @@ class SegmentLifecycleTest {
     }
   }
 
+  /** Where an evaluation meets a bug. */
+  @FunctionalInterface
+  private interface FailsOn {
+    boolean test(VisitorProfile profile, long changed, Instant now);
+  }
+
+  /** A driver whose evaluator throws where {@code fails} says and evaluates as usual elsewhere. */
+  private static ProfilerDriver failingWhere(FailsOn fails) {
+    return new ProfilerDriver(
+        Map.of(),
+        (settings, metrics) ->
+            new SegmentEvaluator(
+                settings.profiles(),
+                settings.minDwell(),
+                settings.fallbackTick(),
+                metrics.registry()) {
+              @Override
+              public Outcome evaluate(
+                  VisitorProfile profile,
+                  SegmentRuleBook.Snapshot rules,
+                  SegmentRuleBook book,
+                  long changed,
+                  Instant now,
+                  boolean recheckMembers) {
+                if (fails.test(profile, changed, now)) {
+                  throw new IllegalStateException("a bug met in an evaluation");
+                }
+                return super.evaluate(profile, rules, book, changed, now, recheckMembers);
+              }
+            });
+  }
+
   private static void sendBigThenSmallCart(ProfilerDriver driver) {
     driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
     driver.send(cart("v1", at(0, 10), 150.0, "A"));
@@ -271,33 +303,14 @@ class SegmentLifecycleTest {
   @Test
   void aVisitorWhoseTimerFailsIsTriedAgainLaterEachTimeAndTheOthersAreNotHeldUp() {
     AtomicInteger failures = new AtomicInteger(2);
+    // v1's timer at the cart's idle threshold meets a bug, twice.
     try (ProfilerDriver driver =
-        new ProfilerDriver(
-            Map.of(),
-            (settings, metrics) ->
-                new SegmentEvaluator(
-                    settings.profiles(),
-                    settings.minDwell(),
-                    settings.fallbackTick(),
-                    metrics.registry()) {
-                  @Override
-                  public Outcome evaluate(
-                      VisitorProfile profile,
-                      SegmentRuleBook.Snapshot rules,
-                      SegmentRuleBook book,
-                      long changed,
-                      Instant now,
-                      boolean recheckMembers) {
-                    // v1's timer at the cart's idle threshold meets a bug, twice.
-                    if (changed == FieldMask.TIME_DEPENDENT
-                        && profile.getVisitorId().equals("v1")
-                        && !now.isBefore(at(5, 0))
-                        && failures.getAndDecrement() > 0) {
-                      throw new IllegalStateException("a bug met in a timer");
-                    }
-                    return super.evaluate(profile, rules, book, changed, now, recheckMembers);
-                  }
-                })) {
+        failingWhere(
+            (profile, changed, now) ->
+                changed == FieldMask.TIME_DEPENDENT
+                    && profile.getVisitorId().equals("v1")
+                    && !now.isBefore(at(5, 0))
+                    && failures.getAndDecrement() > 0)) {
       driver.define(
           segment(
               "idle-cart", 10, "visitor.cart.itemCount > 0 && visitor.cart.idleSeconds >= 300"));
@@ -322,6 +335,30 @@ class SegmentLifecycleTest {
           .containsExactly("v1 idle-cart ENTERED");
       assertThat(retried.getFirst().getCause()).isEqualTo(ChangeCause.TIMER);
       assertThat(retried.getFirst().getCauseEventTime()).isEqualTo(at(20, 0)); // the retry's time
+    }
+  }
+
+  @Test
+  void aDefinitionChangeReachesEveryOnlineVisitorThoughOnesReEvaluationFails() {
+    // Whichever of them the index holds first, v1's re-evaluation meets a bug.
+    try (ProfilerDriver driver =
+        failingWhere(
+            (profile, changed, now) ->
+                changed == FieldMask.ALL && profile.getVisitorId().equals("v1"))) {
+      driver.send(pageView("v0", at(0, 0), "/", "Miami", null));
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      driver.send(pageView("v2", at(0, 0), "/", "Miami", null));
+
+      SegmentDefinition miami = segment("miami", 20, "visitor.geo.city == 'Miami'");
+      miami.setUpdatedAt(at(0, 5)); // saved after their events, as the admin API stamps it
+      driver.define(miami);
+
+      assertThat(driver.transitions())
+          .containsExactlyInAnyOrder("v0 miami ENTERED", "v2 miami ENTERED");
+      assertThat(driver.counter("profiler.definition.reevaluations.failed")).isEqualTo(1);
+      // v1 is evaluated again by their next event, as a visitor away during the change would be.
+      driver.send(pageView("v1", at(0, 30), "/", "Miami", null));
+      assertThat(driver.transitions()).containsExactly("v1 miami ENTERED");
     }
   }
 
