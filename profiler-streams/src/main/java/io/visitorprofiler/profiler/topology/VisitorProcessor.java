@@ -45,6 +45,13 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
 
   static final Duration FAILED_TIMER_RETRY_MAX = Duration.ofDays(1);
 
+  /**
+   * Why an event or erasure request of one site for a visitor id whose profile is another site's is
+   * skipped: topics are keyed by visitor id alone, so both reach the same profile, and the site
+   * that profiled the id first keeps it (see the README).
+   */
+  static final String OTHER_SITE = "other-site";
+
   private final SegmentRuleBook book;
   private final ProfileSettings settings;
   private final ProfileUpdater updater;
@@ -111,7 +118,7 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
       }
       case ErasureRequest r -> {
         metrics.erasures.increment();
-        erase(r.getVisitorId(), ChangeCause.ERASURE, r.getRequestedAt());
+        erase(r.getVisitorId(), r.getSiteId(), ChangeCause.ERASURE, r.getRequestedAt());
       }
       case null -> metrics.skipped("null-value");
       default -> metrics.skipped("unknown-type");
@@ -137,6 +144,11 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
       metrics.skipped("bot");
       return;
     }
+    VisitorProfile profile = profiles.get(visitorId);
+    if (profile != null && !profile.getSiteId().equals(siteId)) {
+      metrics.skipped(OTHER_SITE);
+      return;
+    }
     boolean optOut =
         eventContext != null
             && eventContext.getPrivacy() != null
@@ -152,7 +164,6 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
       metrics.skipped("do-not-track");
       return;
     }
-    VisitorProfile profile = profiles.get(visitorId);
     if (profile != null && !profile.getProfilingAllowed()) {
       if (!(payload instanceof Consent)) {
         metrics.skipped("opted-out");
@@ -315,9 +326,13 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
     emit(profile, exits, List.of(), cause, profile.getLastEventId(), at);
   }
 
-  private void erase(String visitorId, ChangeCause cause, Instant at) {
+  private void erase(String visitorId, String siteId, ChangeCause cause, Instant at) {
     VisitorProfile profile = profiles.get(visitorId);
     if (profile == null) {
+      return;
+    }
+    if (!profile.getSiteId().equals(siteId)) {
+      metrics.skipped(OTHER_SITE);
       return;
     }
     exitAll(profile, cause, at.isAfter(profile.getLastSeen()) ? at : profile.getLastSeen());
@@ -327,7 +342,7 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
   /** Erases the visitor and remembers only that they opted out, until retention passes. */
   private void optOut(String visitorId, String siteId, Instant at) {
     metrics.skipped("opted-out");
-    erase(visitorId, ChangeCause.ERASURE, at);
+    erase(visitorId, siteId, ChangeCause.ERASURE, at);
     VisitorProfile marker = ProfileUpdater.newProfile(visitorId, siteId, at);
     marker.setProfilingAllowed(false);
     marker.setNextCheckAt(at.plus(settings.retention()));

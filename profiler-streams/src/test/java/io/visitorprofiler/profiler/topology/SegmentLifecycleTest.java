@@ -10,6 +10,7 @@ import io.visitorprofiler.profiler.rules.FieldMask;
 import io.visitorprofiler.profiler.segment.SegmentEvaluator;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.schemas.ChangeCause;
+import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.Consent;
 import io.visitorprofiler.schemas.ErasureRequest;
 import io.visitorprofiler.schemas.Privacy;
@@ -159,6 +160,53 @@ class SegmentLifecycleTest {
       driver.send(
           Events.click("v1", at(0, 30), Events.context(at(0, 30), null, null), new Consent(true)));
       assertThat(driver.transitions()).containsExactly("v1 anyone ENTERED");
+    }
+  }
+
+  /**
+   * Topics are keyed by visitor id alone, so two sites that send the same id (server-side senders
+   * with their own customer ids, say) reach the same profile: the first site's visitor keeps it,
+   * and another site's events, consent and erasure requests for that id leave it alone.
+   */
+  @Test
+  void anotherSitesEventsForAVisitorIdInUseLeaveItsProfileAlone() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("miami", 10, "visitor.geo.city == 'Miami'"));
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      assertThat(driver.transitions()).containsExactly("v1 miami ENTERED");
+
+      ClickstreamEvent elsewhere = pageView("v1", at(0, 10), "/", "Boston", null);
+      elsewhere.setSiteId("other");
+      driver.send(elsewhere);
+      ClickstreamEvent withdrawn =
+          Events.click("v1", at(0, 20), Events.context(at(0, 20), null, null), new Consent(false));
+      withdrawn.setSiteId("other");
+      driver.send(withdrawn);
+      driver.erasures.pipeInput(
+          "v1",
+          ErasureRequest.newBuilder()
+              .setRequestId("r-1")
+              .setSiteId("other")
+              .setVisitorId("v1")
+              .setRequestedAt(at(0, 30))
+              .build());
+
+      assertThat(driver.transitions()).isEmpty();
+      assertThat(driver.profile("v1").getSiteId()).isEqualTo("demo");
+      assertThat(driver.profile("v1").getGeo().getCity()).isEqualTo("Miami");
+      assertThat(driver.profile("v1").getProfilingAllowed()).isTrue();
+      assertThat(driver.counter("profiler.events.skipped", "reason", "other-site")).isEqualTo(3);
+
+      driver.erasures.pipeInput(
+          "v1",
+          ErasureRequest.newBuilder()
+              .setRequestId("r-2")
+              .setSiteId("demo")
+              .setVisitorId("v1")
+              .setRequestedAt(at(0, 40))
+              .build());
+      assertThat(driver.transitions()).containsExactly("v1 miami EXITED");
+      assertThat(driver.profile("v1")).isNull();
     }
   }
 
