@@ -147,7 +147,17 @@ public final class SegmentRuleCompiler {
         mask |= f.bit();
       }
     }
-    return mask;
+    if (mask != 0) {
+      return mask;
+    }
+    // A map's key read as a field (visitor.postChat.rating): the map is what is read.
+    for (int dot = path.lastIndexOf('.'); dot > 0; dot = path.lastIndexOf('.', dot - 1)) {
+      Optional<ProfileField> map = ProfileField.byPath(path.substring(0, dot));
+      if (map.isPresent()) {
+        return map.get().bit();
+      }
+    }
+    return 0;
   }
 
   /**

@@ -100,6 +100,19 @@ class SegmentRuleCompilerTest {
   }
 
   @Test
+  void aMapKeyReadAsAFieldReadsTheMap() throws Exception {
+    // CEL reads a map's key with a field selection too; the rule must run when the map changes.
+    assertThat(
+            FieldMask.fields(
+                compile("visitor.postChat.found_what_you_were_looking_for == 'no'").reads()))
+        .containsExactly(ProfileField.POST_CHAT);
+    assertThat(FieldMask.fields(compile("has(visitor.customVariables.plan)").reads()))
+        .containsExactly(ProfileField.CUSTOM_VARIABLES);
+    assertThat(FieldMask.fields(compile("visitor.source.utm.medium == 'cpc'").reads()))
+        .containsExactly(ProfileField.SOURCE_UTM);
+  }
+
+  @Test
   void timeThresholdsAreFoundOnEitherSideOfAComparison() throws Exception {
     SegmentRule rule =
         compile("visitor.visit.secondsOnSite >= 900 && 300 < visitor.cart.idleSeconds");

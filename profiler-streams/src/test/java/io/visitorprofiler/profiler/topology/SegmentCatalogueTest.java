@@ -83,6 +83,19 @@ class SegmentCatalogueTest {
   }
 
   @Test
+  void aPostChatAnswerReadAsAFieldEntersTheSegmentWhenItIsGiven() {
+    driver.define(
+        segment("not-found", 60, "visitor.postChat.found_what_you_were_looking_for == 'no'"));
+
+    driver.send(pageView("v1", at(0, 0), "/"));
+    driver.send(Events.chatRequested("v1", at(1, 0)));
+    assertThat(driver.transitions()).isEmpty(); // a missing key: a run-time error, no match
+
+    driver.send(Events.postChat("v1", at(9, 30), Map.of("found_what_you_were_looking_for", "no")));
+    assertThat(driver.transitions()).containsExactly("v1 not-found ENTERED");
+  }
+
+  @Test
   void aPostChatAnswerOfNoEntersTheNotFoundSegment() {
     driver.define(
         segment(
