@@ -149,6 +149,11 @@ public final class ProfileUpdater {
               VISIT_CHAT_REQUEST_URL,
               VISIT_PAGE_VIEWS);
       changed |= FieldMask.TIME_DEPENDENT;
+    } else if (at.toEpochMilli() - p.getLastSeen().toEpochMilli()
+        >= settings.onlineWindow().toMillis()) {
+      // Back online within the visit: online turns true, and time on site and on page, frozen
+      // while they were away, count again up to now.
+      changed |= FieldMask.TIME_DEPENDENT;
     }
     if (at.isAfter(p.getLastSeen())) {
       p.setLastSeen(at);

@@ -1,5 +1,9 @@
 package io.visitorprofiler.profiler.segment;
 
+import static io.visitorprofiler.profiler.rules.ProfileField.CART_IDLE_SECONDS;
+import static io.visitorprofiler.profiler.rules.ProfileField.VISIT_SECONDS_ON_PAGE;
+import static io.visitorprofiler.profiler.rules.ProfileField.VISIT_SECONDS_ON_SITE;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
@@ -231,7 +235,7 @@ public class SegmentEvaluator {
         continue;
       }
       timeRules = true;
-      if (rule.thresholds().isEmpty()) {
+      if (rule.thresholds().isEmpty() && growsWithoutThreshold(rule, p, now, offlineAt)) {
         next = earliest(next, now + fallbackTick.toMillis(), now);
       }
       for (TimeThreshold threshold : rule.thresholds()) {
@@ -276,6 +280,22 @@ public class SegmentEvaluator {
       next = earliest(next, dwellEnds, now);
     }
     return next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next);
+  }
+
+  /**
+   * Whether a time-dependent rule without a constant to compare time with can change before its
+   * next event but for going offline (a check of its own): time on site and on page grow while the
+   * visitor is online and freeze when they leave, a cart's idle time grows while it holds items,
+   * and {@code online} changes only at that moment. Otherwise an offline visitor would be woken
+   * every fallback tick until evicted.
+   */
+  private static boolean growsWithoutThreshold(
+      SegmentRule rule, VisitorProfile p, long now, long offlineAt) {
+    long reads = rule.reads();
+    boolean onSiteOrPage =
+        (reads & (VISIT_SECONDS_ON_SITE.bit() | VISIT_SECONDS_ON_PAGE.bit())) != 0;
+    boolean cartIdle = (reads & CART_IDLE_SECONDS.bit()) != 0;
+    return (onSiteOrPage && now < offlineAt) || (cartIdle && !p.getCart().getItems().isEmpty());
   }
 
   private static long earliest(long current, long candidate, long now) {

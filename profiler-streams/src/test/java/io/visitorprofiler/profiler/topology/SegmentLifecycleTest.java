@@ -2,6 +2,7 @@ package io.visitorprofiler.profiler.topology;
 
 import static io.visitorprofiler.profiler.topology.Events.at;
 import static io.visitorprofiler.profiler.topology.Events.cart;
+import static io.visitorprofiler.profiler.topology.Events.heartbeat;
 import static io.visitorprofiler.profiler.topology.Events.pageView;
 import static io.visitorprofiler.profiler.topology.Events.segment;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -207,6 +208,52 @@ class SegmentLifecycleTest {
               .build());
       assertThat(driver.transitions()).containsExactly("v1 miami EXITED");
       assertThat(driver.profile("v1")).isNull();
+    }
+  }
+
+  @Test
+  void aVisitorComingBackOnlineIsEvaluatedAtOnceForTheTimeOnSiteTheyResume() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.define(segment("engaged", 10, "visitor.online && visitor.visit.secondsOnSite >= 60"));
+      driver.send(pageView("v1", at(0, 0), "/"));
+      driver.send(heartbeat("v1", at(0, 30)));
+      driver.clockTo(at(1, 1));
+      assertThat(driver.transitions()).containsExactly("v1 engaged ENTERED");
+      driver.clockTo(at(2, 31)); // offline two minutes after their last event
+      assertThat(driver.transitions()).containsExactly("v1 engaged EXITED");
+
+      // Back in the same visit (within the session gap): online, and on site for ten minutes.
+      driver.send(heartbeat("v1", at(10, 0)));
+      List<SegmentChange> back = driver.changeRecords();
+      assertThat(back)
+          .extracting(c -> c.getSegmentId() + " " + c.getTransition())
+          .containsExactly("engaged ENTERED");
+      assertThat(back.getFirst().getCause()).isEqualTo(ChangeCause.EVENT);
+    }
+  }
+
+  @Test
+  void anOfflineVisitorIsNotWokenForRulesWhoseTimeFieldsFreezeOffline() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      // No constant to compare time with: such rules are re-checked on a fallback tick, but online
+      // turns false at a known moment, and time on site stops while the visitor is away.
+      driver.define(
+          segment("here-from-miami", 10, "visitor.online && visitor.geo.city == 'Miami'"));
+      driver.define(
+          segment(
+              "longer-than-pages",
+              10,
+              "visitor.visit.secondsOnSite > visitor.visit.pageViews * 600"));
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      assertThat(driver.transitions()).containsExactly("v1 here-from-miami ENTERED");
+
+      driver.clockTo(at(2, 1));
+      assertThat(driver.transitions()).containsExactly("v1 here-from-miami EXITED");
+      double firedWhileOnline = driver.counter("profiler.timers.fired");
+
+      driver.clockTo(at(60, 0));
+      assertThat(driver.counter("profiler.timers.fired")).isEqualTo(firedWhileOnline);
+      assertThat(driver.transitions()).isEmpty();
     }
   }
 
