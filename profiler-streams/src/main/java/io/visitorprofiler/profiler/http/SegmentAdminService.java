@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import io.javalin.http.PreconditionFailedResponse;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileView;
 import io.visitorprofiler.profiler.rules.RuleCompileException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code /v1/segments}: create, replace, read, list and delete segment definitions (admin token),
@@ -43,6 +45,13 @@ public final class SegmentAdminService implements HttpRoutes {
   private final ProfileSettings profileSettings;
   private final String adminToken;
   private final Clock clock;
+
+  /**
+   * PUT and DELETE one at a time in this instance: each reads the version the one before it
+   * published once that has loaded (within {@link #LOAD_WAIT}), so two edits sent here at once do
+   * not both become the same next version. Across instances, {@code If-Match} says it.
+   */
+  private final ReentrantLock writes = new ReentrantLock();
 
   public SegmentAdminService(
       SegmentDefinitions definitions,
@@ -82,11 +91,22 @@ public final class SegmentAdminService implements HttpRoutes {
   void get(Context ctx) {
     BearerTokens.require(ctx, adminToken);
     String id = ctx.pathParam("id");
-    ctx.json(SegmentDefinitionJson.from(definitions.get(id).orElseThrow(() -> notFound(id))));
+    SegmentDefinition definition = definitions.get(id).orElseThrow(() -> notFound(id));
+    ctx.header("ETag", etag(definition.getVersion()));
+    ctx.json(SegmentDefinitionJson.from(definition));
   }
 
   void put(Context ctx) {
     BearerTokens.require(ctx, adminToken);
+    writes.lock();
+    try {
+      replace(ctx);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  private void replace(Context ctx) {
     String id = ctx.pathParam("id");
     if (!SegmentDefinitionJson.SEGMENT_ID.matcher(id).matches()) {
       refuse(
@@ -103,6 +123,7 @@ public final class SegmentAdminService implements HttpRoutes {
     }
     List<Problem> problems = new ArrayList<>(body.get().problems());
     Optional<SegmentDefinition> current = definitions.get(id);
+    requireMatch(ctx, id, current);
     SegmentDefinition next =
         problems.isEmpty()
             ? body.get()
@@ -126,6 +147,7 @@ public final class SegmentAdminService implements HttpRoutes {
     }
     if (current.isPresent() && sameContent(current.get(), next)) {
       // PUT is idempotent: the same definition again is no new version (`vp segments apply`).
+      ctx.header("ETag", etag(current.get().getVersion()));
       ctx.status(200).json(SegmentDefinitionJson.from(current.get()));
       return;
     }
@@ -136,8 +158,42 @@ public final class SegmentAdminService implements HttpRoutes {
     }
     definitions.publish(id, next);
     boolean loaded = awaitLoaded(id, Optional.of(next.getVersion()));
+    ctx.header("ETag", etag(next.getVersion()));
     ctx.status(loaded ? (current.isEmpty() ? 201 : 200) : 202)
         .json(SegmentDefinitionJson.from(next));
+  }
+
+  /**
+   * {@code If-Match: "<version>"} (as {@code GET} gives in its {@code ETag}): the write applies
+   * only to that version, so that of two editors who read the same version the second is told (412)
+   * instead of replacing the first's change unseen. {@code If-None-Match: *} creates only. Without
+   * them, the last write wins.
+   */
+  private static void requireMatch(Context ctx, String id, Optional<SegmentDefinition> current) {
+    String ifMatch = ctx.header("If-Match");
+    if (ifMatch != null) {
+      String wanted = ifMatch.trim();
+      boolean holds =
+          current.isPresent()
+              && (wanted.equals("*") || wanted.equals(etag(current.get().getVersion())));
+      if (!holds) {
+        throw new PreconditionFailedResponse(
+            "segment "
+                + id
+                + current.map(d -> " is at version " + d.getVersion()).orElse(" does not exist")
+                + ", not "
+                + wanted);
+      }
+    }
+    String ifNoneMatch = ctx.header("If-None-Match");
+    if (ifNoneMatch != null && ifNoneMatch.trim().equals("*") && current.isPresent()) {
+      throw new PreconditionFailedResponse(
+          "segment " + id + " exists, at version " + current.get().getVersion());
+    }
+  }
+
+  static String etag(long version) {
+    return "\"" + version + "\"";
   }
 
   /** Whether two versions of a definition say the same, whatever their version and timestamps. */
@@ -153,13 +209,20 @@ public final class SegmentAdminService implements HttpRoutes {
 
   void delete(Context ctx) {
     BearerTokens.require(ctx, adminToken);
-    String id = ctx.pathParam("id");
-    if (definitions.get(id).isEmpty()) {
-      throw notFound(id);
+    writes.lock();
+    try {
+      String id = ctx.pathParam("id");
+      Optional<SegmentDefinition> current = definitions.get(id);
+      if (current.isEmpty()) {
+        throw notFound(id);
+      }
+      requireMatch(ctx, id, current);
+      definitions.publish(id, null);
+      awaitLoaded(id, Optional.empty());
+      ctx.status(204);
+    } finally {
+      writes.unlock();
     }
-    definitions.publish(id, null);
-    awaitLoaded(id, Optional.empty());
-    ctx.status(204);
   }
 
   /** A draft condition evaluated against this instance's online visitors of a site. */
@@ -243,7 +306,12 @@ public final class SegmentAdminService implements HttpRoutes {
 
   static <T> Optional<T> parse(Context ctx, Class<T> type) {
     try {
-      return Optional.of(ServiceHttpServer.JSON.readValue(ctx.body(), type));
+      T value = ServiceHttpServer.JSON.readValue(ctx.body(), type);
+      if (value == null) { // the body `null`
+        refuse(ctx, List.of(new Problem("body", "must be a JSON object")));
+        return Optional.empty();
+      }
+      return Optional.of(value);
     } catch (JsonProcessingException e) {
       String where =
           e.getLocation() == null

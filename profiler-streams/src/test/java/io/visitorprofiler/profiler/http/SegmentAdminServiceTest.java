@@ -22,7 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,93 @@ class SegmentAdminServiceTest {
     assertThat(definitions.published).isEmpty();
   }
 
+  @Test
+  void aBodyThatIsNoObjectIsRefused() throws Exception {
+    for (String body : List.of("null", "", "[1]", "{")) {
+      HttpResponse<String> refused = put("repeat", body, "");
+      assertThat(refused.statusCode()).as(body).isEqualTo(400);
+      assertThat(json(refused).get("problems").get(0).get("where").asText())
+          .as(body)
+          .startsWith("body");
+    }
+    assertThat(definitions.published).isEmpty();
+  }
+
+  @Test
+  void twoEditsSentAtOnceBecomeTwoVersions() throws Exception {
+    // The first edit to read the catalogue waits for another to read it too (a second, where edits
+    // are taken one at a time): without that, both read no definition and both became version 1.
+    definitions.readersToWaitFor = new CountDownLatch(2);
+    CompletableFuture<HttpResponse<String>> first =
+        putAsync("repeat", definition("visitor.visits >= 2"), Map.of());
+    CompletableFuture<HttpResponse<String>> second =
+        putAsync("repeat", definition("visitor.visits >= 3"), Map.of());
+
+    List<Long> versions =
+        List.of(
+            json(first.get()).get("version").asLong(), json(second.get()).get("version").asLong());
+    assertThat(versions).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(definitions.get("repeat").orElseThrow().getVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void anEditForAVersionThatIsNoLongerCurrentIsRefused() throws Exception {
+    put("repeat", definition("visitor.visits >= 2"), "");
+    HttpResponse<String> read = get("repeat");
+    String etag = read.headers().firstValue("ETag").orElseThrow();
+    assertThat(etag).isEqualTo("\"1\"");
+
+    HttpResponse<String> mine =
+        putAsync("repeat", definition("visitor.visits >= 3"), Map.of("If-Match", etag)).get();
+    HttpResponse<String> theirs =
+        putAsync("repeat", definition("visitor.visits >= 4"), Map.of("If-Match", etag)).get();
+
+    assertThat(mine.statusCode()).isEqualTo(200);
+    assertThat(mine.headers().firstValue("ETag")).hasValue("\"2\"");
+    assertThat(theirs.statusCode()).isEqualTo(412);
+    assertThat(json(theirs).get("error").asText()).contains("is at version 2, not \"1\"");
+    assertThat(definitions.get("repeat").orElseThrow().getCondition())
+        .isEqualTo("visitor.visits >= 3");
+    HttpResponse<String> create =
+        putAsync("repeat", definition("visitor.visits >= 5"), Map.of("If-None-Match", "*")).get();
+    assertThat(create.statusCode()).isEqualTo(412);
+    HttpResponse<String> stale = delete("repeat", Map.of("If-Match", etag));
+    assertThat(stale.statusCode()).isEqualTo(412);
+    assertThat(delete("repeat", Map.of("If-Match", "\"2\"")).statusCode()).isEqualTo(204);
+    assertThat(definitions.get("repeat")).isEmpty();
+  }
+
+  private CompletableFuture<HttpResponse<String>> putAsync(
+      String id, String body, Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/v1/segments/" + id))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String id) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/v1/segments/" + id))
+            .header("Authorization", "Bearer " + TOKEN)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> delete(String id, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/v1/segments/" + id))
+            .header("Authorization", "Bearer " + TOKEN)
+            .DELETE();
+    headers.forEach(request::header);
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> put(String id, String body, String query) throws Exception {
     return client.send(
         HttpRequest.newBuilder(
@@ -130,8 +220,20 @@ class SegmentAdminServiceTest {
     private final Map<String, SegmentDefinition> byId = new ConcurrentHashMap<>();
     private final List<String> published = new ArrayList<>();
 
+    /** When set, a read waits (a second at most) until this many reads have been made. */
+    private volatile CountDownLatch readersToWaitFor;
+
     @Override
     public Optional<SegmentDefinition> get(String segmentId) {
+      CountDownLatch readers = readersToWaitFor;
+      if (readers != null) {
+        readers.countDown();
+        try {
+          readers.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return Optional.ofNullable(byId.get(segmentId));
     }
 
