@@ -83,9 +83,15 @@
   let batchSize = 50;  // halved by a 413, back to 50 when the buffer is empty
   let stopped = false; // after 401/403 nothing more is sent from this page
 
+  // Other tabs of the site share the stored buffer: a write keeps the events of theirs that this
+  // tab never held, and drops the ones it held and has sent or dropped since.
   function setQueue(events) {
+    const held = new Set(queue.concat(events).map((e) => e.eventId));
     queue = events.slice(-500); // the oldest go first
-    store('localStorage', '_vp_q', queue.length ? JSON.stringify(queue) : null);
+    let others = [];
+    try { others = JSON.parse(store('localStorage', '_vp_q')).filter((e) => e && !held.has(e.eventId)); } catch (e) { /* none */ }
+    const all = others.concat(queue).slice(-500);
+    store('localStorage', '_vp_q', all.length ? JSON.stringify(all) : null);
     if (!queue.length) batchSize = 50;
   }
   const remove = (events) => setQueue(queue.filter((e) => !events.includes(e)));
@@ -168,23 +174,37 @@
 
   // Hands what is not in flight to sendBeacon. Not while offline or backing off: the browser would
   // take the beacon and lose it, while the stored buffer is sent again from the next page.
+  // A beacon carries at most 64 KiB: a chunk is halved until it fits, and an event too large
+  // alone stays stored for a request from the next page.
   function beacon() {
     if (stopped || retryTimer || !nav.onLine || !nav.sendBeacon) return;
     const rest = queue.filter((e) => !inFlight.includes(e));
     while (rest.length) {
-      const chunk = rest.splice(0, 50);
-      const blob = new Blob([body(chunk)], { type: 'text/plain;charset=UTF-8' });
+      let n = Math.min(50, rest.length), blob;
+      while ((blob = new Blob([body(rest.slice(0, n))], { type: 'text/plain;charset=UTF-8' })).size > 60000 && n > 1) {
+        n = Math.ceil(n / 2);
+      }
+      if (blob.size > 60000) {
+        rest.shift();
+        continue;
+      }
+      const chunk = rest.splice(0, n);
       if (!nav.sendBeacon(endpoint + '/v1/events?writeKey=' + encodeURIComponent(key), blob)) return;
       remove(chunk);
     }
   }
 
   // ---- Page views, SPA navigation, heartbeat ----
+  // The gateway refuses longer URLs (2,048) and titles (512): cut, the event is kept.
+  const cut = (text, max) => (text ? String(text).slice(0, max) : text);
   let lastUrl = loc.href;
   function pageView(virtual, referrer) {
     lastUrl = loc.href;
     const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    track('page_view', { url: lastUrl, referrer, title: doc.title, timezone, language: nav.language, virtual });
+    track('page_view', {
+      url: cut(lastUrl, 2048), referrer: cut(referrer, 2048), title: cut(doc.title, 512),
+      timezone, language: nav.language, virtual,
+    });
   }
 
   // Checked in a later task, once the router has set the new title.
@@ -203,7 +223,7 @@
   const visible = () => doc.visibilityState === 'visible';
   function heartbeat(on) {
     clearInterval(heartbeatTimer);
-    if (on && !stopped) heartbeatTimer = setInterval(() => track('heartbeat', { url: loc.href }), 15000);
+    if (on && !stopped) heartbeatTimer = setInterval(() => track('heartbeat', { url: cut(loc.href, 2048) }), 15000);
   }
 
   // ---- Invitations ----
@@ -230,12 +250,15 @@
     return el;
   }
 
+  // Answered invitations (_vp_inv): one left unanswered by a navigation shows again on the next
+  // page until it expires. The time left is counted by the gateway's clock (sentAt), not this one.
+  function answered() {
+    try { return [].concat(JSON.parse(store('sessionStorage', '_vp_inv') || '[]')); } catch (e) { return []; }
+  }
   function invite(inv) {
     const id = inv.invitationId;
-    const ttl = inv.expiresAt == null ? 120000 : inv.expiresAt - Date.now();
-    const shown = JSON.parse(store('sessionStorage', '_vp_inv') || '[]');
-    if (!id || box || shown.includes(id) || !(ttl > 0)) return; // one box at a time, each id once
-    store('sessionStorage', '_vp_inv', JSON.stringify(shown.concat(id)));
+    const ttl = inv.expiresAt == null ? 120000 : inv.expiresAt - (inv.sentAt || Date.now());
+    if (!id || box || answered().includes(id) || !(ttl > 0)) return; // one box at a time
 
     const accept = element('button', 'vp-invitation-accept', 'Chat now');
     const decline = element('button', 'vp-invitation-decline', 'No thanks');
@@ -253,6 +276,7 @@
       clearTimeout(timer);
       box.remove();
       box = null;
+      store('sessionStorage', '_vp_inv', JSON.stringify(answered().concat(id)));
       track('invitation_response', { invitationId: id, response });
       if (response === 'ACCEPTED') onAccepted.forEach((fn) => fn(inv));
     }
@@ -293,7 +317,7 @@
       if (!chatFields[type]) return warn('unknown chat event ' + type);
       const fields = { chatId: str(obj(o).chatId) };
       for (const name of chatFields[type]) fields[name] = str(o[name]);
-      if (type === 'chat_requested') fields.url = fields.url || loc.href;
+      if (type === 'chat_requested') fields.url = cut(fields.url || loc.href, 2048);
       if (type === 'chat_message') Object.assign(fields, { messageId: fields.messageId || uuid(), sender: 'VISITOR' });
       track(type, fields);
     },

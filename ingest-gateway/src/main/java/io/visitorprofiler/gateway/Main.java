@@ -158,7 +158,7 @@ public final class Main {
               clock);
       feed.start();
       InvitationStreamResource invitations =
-          new InvitationStreamResource(settings.sites(), hub, Duration.ofSeconds(25));
+          new InvitationStreamResource(settings.sites(), hub, Duration.ofSeconds(25), clock);
 
       ServiceHealth health = new ServiceHealth().add("kafka", kafka).add("invitation-feed", feed);
       ServiceHttpServer http =

@@ -10,6 +10,7 @@ import io.visitorprofiler.gateway.site.Site;
 import io.visitorprofiler.gateway.site.SiteRegistry;
 import io.visitorprofiler.runtime.http.HttpRoutes;
 import io.visitorprofiler.schemas.Invitation;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,14 +35,17 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
 
   private final SiteAuthenticator authenticator;
   private final InvitationHub hub;
+  private final Clock clock;
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService pinger =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("sse-keepalive").unstarted(r));
 
-  public InvitationStreamResource(SiteRegistry sites, InvitationHub hub, Duration keepAlive) {
+  public InvitationStreamResource(
+      SiteRegistry sites, InvitationHub hub, Duration keepAlive, Clock clock) {
     this.authenticator = new SiteAuthenticator(sites);
     this.hub = hub;
+    this.clock = clock;
     pinger.scheduleAtFixedRate(
         () -> clients.forEach(c -> c.sendComment("keep-alive")),
         keepAlive.toMillis(),
@@ -86,7 +90,7 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
     hub.connect(siteId, visitorId, listener);
   }
 
-  private static void send(SseClient client, Invitation invitation) {
+  private void send(SseClient client, Invitation invitation) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("invitationId", invitation.getInvitationId());
     data.put("segmentId", invitation.getSegmentId());
@@ -95,6 +99,9 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
     data.put(
         "expiresAt",
         invitation.getExpiresAt() == null ? null : invitation.getExpiresAt().toEpochMilli());
+    // This gateway's clock as it sends: the page counts the time left from it, not from its own
+    // clock, which may be minutes off.
+    data.put("sentAt", clock.millis());
     client.sendEvent("invitation", data, invitation.getInvitationId());
   }
 

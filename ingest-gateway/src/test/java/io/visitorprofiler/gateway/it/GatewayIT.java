@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.visitorprofiler.gateway.GatewaySettings;
 import io.visitorprofiler.gateway.Main;
 import io.visitorprofiler.runtime.config.EnvConfig;
+import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.schemas.ChatEvent;
 import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.Invitation;
@@ -350,6 +351,10 @@ class GatewayIT {
         .containsEntry("event", "invitation")
         .containsEntry("id", invitation.getInvitationId());
     assertThat(event.get("data")).contains("free shipping", "\"variantId\":\"B\"");
+    // The gateway's time as it sent it, so the page counts the time left by the gateway's clock.
+    long sentAt = ServiceHttpServer.JSON.readTree(event.get("data")).get("sentAt").asLong();
+    assertThat(sentAt)
+        .isBetween(invitation.getCreatedAt().toEpochMilli(), System.currentTimeMillis());
     reader.interrupt();
 
     // A page that connects a moment later (the next page of the visit) still gets it.

@@ -207,6 +207,56 @@ class TrackerBrowserIT {
     assertThat(response.getResponse()).isEqualTo(InvitationOutcome.ACCEPTED);
   }
 
+  @Test
+  void anotherTabsStoredEventsOutliveThisTabsWritesAndALongUrlIsCutNotRefused() throws Exception {
+    String shopOrigin = "http://127.0.0.1:" + shop.getAddress().getPort();
+    browser.get(shopOrigin + "/shop/home");
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    JavascriptExecutor page = (JavascriptExecutor) browser;
+    wait.until(d -> page.executeScript("return !!(window.vp && window.vp.version)"));
+    String visitor = (String) page.executeScript("return vp.visitorId()");
+
+    // An event another tab of the site stored while offline; this tab never held it.
+    page.executeScript(
+        "const q = JSON.parse(localStorage.getItem('_vp_q') || '[]');"
+            + " q.push({type: 'heartbeat', visitorId: vp.visitorId(), eventId: 'other-tab-1',"
+            + " timestamp: Date.now(), url: location.href});"
+            + " localStorage.setItem('_vp_q', JSON.stringify(q));");
+    // This tab writes its own events (a page view whose URL is past the gateway's 2,048
+    // characters) and sends them; the other tab's event stays stored.
+    page.executeScript(
+        "history.pushState({}, '', '/shop/search?q=' + 'cups+'.repeat(600));"
+            + " vp('cart', {items: [{sku: 'CUPS-6', price: 24}], value: 24, currency: 'USD'});"
+            + " vp('flush');");
+    wait.until(
+        d ->
+            page.executeScript(
+                "return (localStorage.getItem('_vp_q') || '').includes('other-tab-1')"
+                    + " && JSON.parse(localStorage.getItem('_vp_q')).length === 1"));
+
+    // The next page load sends what is stored.
+    browser.get(shopOrigin + "/shop/product");
+    List<ClickstreamEvent> events =
+        await(
+            visitor,
+            read ->
+                read.stream().anyMatch(e -> e.getEventId().equals("other-tab-1"))
+                    && read.stream()
+                        .anyMatch(
+                            e ->
+                                e.getPayload() instanceof PageView v
+                                    && v.getUrl().startsWith(shopOrigin + "/shop/search?q=")));
+    PageView search =
+        events.stream()
+            .map(ClickstreamEvent::getPayload)
+            .filter(PageView.class::isInstance)
+            .map(PageView.class::cast)
+            .filter(v -> v.getUrl().startsWith(shopOrigin + "/shop/search?q="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(search.getUrl()).hasSize(2048);
+  }
+
   private static List<ClickstreamEvent> await(
       String visitor, Predicate<List<ClickstreamEvent>> done) {
     @SuppressWarnings("unchecked")
