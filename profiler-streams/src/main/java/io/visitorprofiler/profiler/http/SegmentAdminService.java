@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.PreconditionFailedResponse;
+import io.javalin.http.ServiceUnavailableResponse;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileView;
 import io.visitorprofiler.profiler.rules.RuleCompileException;
@@ -18,6 +19,7 @@ import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.VisitorProfile;
 import io.visitorprofiler.schemas.serde.TrustedSchemaClasses;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,7 @@ public final class SegmentAdminService implements HttpRoutes {
   private final ProfileSettings profileSettings;
   private final String adminToken;
   private final Clock clock;
+  private final PeerInstances peers;
 
   /**
    * PUT and DELETE one at a time in this instance: each reads the version the one before it
@@ -66,6 +69,7 @@ public final class SegmentAdminService implements HttpRoutes {
     this.profileSettings = profileSettings;
     this.adminToken = adminToken;
     this.clock = clock;
+    this.peers = new PeerInstances(adminToken);
   }
 
   @Override
@@ -225,7 +229,7 @@ public final class SegmentAdminService implements HttpRoutes {
     }
   }
 
-  /** A draft condition evaluated against this instance's online visitors of a site. */
+  /** A draft condition evaluated against the online visitors of a site, on every instance. */
   record PreviewRequest(String siteId, String condition, Integer sample) {}
 
   record PreviewResult(
@@ -284,7 +288,34 @@ public final class SegmentAdminService implements HttpRoutes {
         errors++;
       }
     }
+    if (!PeerInstances.forwarded(ctx)) {
+      // The other instances' online visitors: each evaluates the draft on its own.
+      for (String instance : visitors.otherInstances()) {
+        PreviewResult theirs = previewOn(instance, ctx.body());
+        evaluated += theirs.evaluated();
+        matches += theirs.matching();
+        errors += theirs.errors();
+        for (String id : theirs.sample()) {
+          if (matching.size() < sampleSize) {
+            matching.add(id);
+          }
+        }
+      }
+    }
     ctx.json(new PreviewResult(request.siteId(), evaluated, matches, errors, matching));
+  }
+
+  private PreviewResult previewOn(String instance, String body) {
+    HttpResponse<String> answer = peers.post(instance, "/v1/segments/preview", body);
+    if (answer.statusCode() != 200) {
+      throw new ServiceUnavailableResponse(
+          "instance " + instance + " answered the preview with " + answer.statusCode());
+    }
+    try {
+      return ServiceHttpServer.JSON.readValue(answer.body(), PreviewResult.class);
+    } catch (JsonProcessingException e) {
+      throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
+    }
   }
 
   private boolean awaitLoaded(String id, Optional<Long> version) {

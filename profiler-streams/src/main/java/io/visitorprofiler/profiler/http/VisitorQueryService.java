@@ -11,14 +11,8 @@ import io.visitorprofiler.runtime.http.BearerTokens;
 import io.visitorprofiler.runtime.http.HttpRoutes;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,16 +24,12 @@ import java.util.Optional;
  * visitors merged with every other instance's), for the agent console and for rule authors.
  */
 public final class VisitorQueryService implements HttpRoutes {
-  /** Marks a request forwarded by another instance: answer from local state only. */
-  static final String FORWARDED = "X-VP-Forwarded";
-
   private final VisitorQueries queries;
   private final SegmentRuleBook book;
   private final ProfileSettings settings;
   private final String adminToken;
   private final Clock clock;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final PeerInstances peers;
 
   public VisitorQueryService(
       VisitorQueries queries,
@@ -52,6 +42,7 @@ public final class VisitorQueryService implements HttpRoutes {
     this.settings = settings;
     this.adminToken = adminToken;
     this.clock = clock;
+    this.peers = new PeerInstances(adminToken);
   }
 
   @Override
@@ -64,9 +55,9 @@ public final class VisitorQueryService implements HttpRoutes {
     BearerTokens.require(ctx, adminToken);
     String id = ctx.pathParam("id");
     Optional<String> owner =
-        ctx.header(FORWARDED) == null ? queries.remoteOwner(id) : Optional.empty();
+        PeerInstances.forwarded(ctx) ? Optional.empty() : queries.remoteOwner(id);
     if (owner.isPresent()) {
-      HttpResponse<String> answer = forward(owner.get(), "/v1/visitors/" + encode(id));
+      HttpResponse<String> answer = peers.get(owner.get(), "/v1/visitors/" + encode(id));
       ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
       return;
     }
@@ -89,10 +80,10 @@ public final class VisitorQueryService implements HttpRoutes {
     queries
         .localOnline(site, limit)
         .forEach(p -> visitors.add(VisitorJson.of(p, rules, settings, clock.instant())));
-    if (ctx.header(FORWARDED) == null) {
+    if (!PeerInstances.forwarded(ctx)) {
       for (String instance : queries.otherInstances()) {
         HttpResponse<String> answer =
-            forward(instance, "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit);
+            peers.get(instance, "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit);
         if (answer.statusCode() == 200) {
           try {
             visitors.addAll(
@@ -108,24 +99,7 @@ public final class VisitorQueryService implements HttpRoutes {
     ctx.json(visitors.subList(0, Math.min(limit, visitors.size())));
   }
 
-  private HttpResponse<String> forward(String instance, String path) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + instance + path))
-            .timeout(Duration.ofSeconds(5))
-            .header("Authorization", "Bearer " + adminToken)
-            .header(FORWARDED, "true")
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new ServiceUnavailableResponse("instance " + instance + " did not answer");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceUnavailableResponse("interrupted");
-    }
-  }
-
   private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    return PeerInstances.encode(value);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
+import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.rules.SegmentRuleCompiler;
 import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.HttpSettings;
@@ -43,20 +44,7 @@ class SegmentAdminServiceTest {
 
   @BeforeEach
   void start() {
-    server =
-        ServiceHttpServer.start(
-            "profiler-streams-test",
-            new HttpSettings("127.0.0.1", 0),
-            new ServiceHealth(),
-            ServiceMetrics.create("profiler-streams-test"),
-            List.of(
-                new SegmentAdminService(
-                    definitions,
-                    new SegmentRuleCompiler(),
-                    new NoVisitors(),
-                    ProfileSettings.DEFAULTS,
-                    TOKEN,
-                    Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC))));
+    server = server(new Visitors(List.of(), List.of()));
   }
 
   @AfterEach
@@ -158,6 +146,56 @@ class SegmentAdminServiceTest {
     assertThat(definitions.get("repeat")).isEmpty();
   }
 
+  @Test
+  void aPreviewCountsTheOnlineVisitorsOfEveryInstance() throws Exception {
+    Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    try (ServiceHttpServer other =
+            server(
+                new Visitors(List.of(ProfileUpdater.newProfile("v-b1", "demo", now)), List.of()));
+        ServiceHttpServer first =
+            server(
+                new Visitors(
+                    List.of(
+                        ProfileUpdater.newProfile("v-a1", "demo", now),
+                        ProfileUpdater.newProfile("v-a2", "demo", now),
+                        ProfileUpdater.newProfile("v-x1", "elsewhere", now)),
+                    List.of("127.0.0.1:" + other.port())))) {
+      HttpResponse<String> preview =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + first.port() + "/v1/segments/preview"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"siteId\": \"demo\", \"condition\": \"visitor.visits >= 0\","
+                              + " \"sample\": 10}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(preview.statusCode()).isEqualTo(200);
+      JsonNode result = json(preview);
+      assertThat(result.get("evaluated").asInt()).isEqualTo(3);
+      assertThat(result.get("matching").asInt()).isEqualTo(3);
+      assertThat(result.get("sample").toString()).contains("v-a1", "v-a2", "v-b1");
+    }
+  }
+
+  private ServiceHttpServer server(VisitorQueries visitors) {
+    return ServiceHttpServer.start(
+        "profiler-streams-test",
+        new HttpSettings("127.0.0.1", 0),
+        new ServiceHealth(),
+        ServiceMetrics.create("profiler-streams-test"),
+        List.of(
+            new SegmentAdminService(
+                definitions,
+                new SegmentRuleCompiler(),
+                visitors,
+                ProfileSettings.DEFAULTS,
+                TOKEN,
+                Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC))));
+  }
+
   private CompletableFuture<HttpResponse<String>> putAsync(
       String id, String body, Map<String, String> headers) {
     HttpRequest.Builder request =
@@ -253,7 +291,9 @@ class SegmentAdminServiceTest {
     }
   }
 
-  private static final class NoVisitors implements VisitorQueries {
+  /** An instance's online visitors and the other instances it knows of. */
+  private record Visitors(List<VisitorProfile> online, List<String> others)
+      implements VisitorQueries {
     @Override
     public Optional<VisitorProfile> localProfile(String visitorId) {
       return Optional.empty();
@@ -266,12 +306,12 @@ class SegmentAdminServiceTest {
 
     @Override
     public List<VisitorProfile> localOnline(String siteId, int limit) {
-      return List.of();
+      return online.stream().filter(p -> p.getSiteId().equals(siteId)).limit(limit).toList();
     }
 
     @Override
     public List<String> otherInstances() {
-      return List.of();
+      return others;
     }
   }
 }

@@ -1,0 +1,71 @@
+package io.visitorprofiler.profiler.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.ServiceUnavailableResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Asks another running instance of the profiler on a caller's behalf, with the admin token and
+ * marked as forwarded, so that it answers from its own state and does not ask further: how a query
+ * over every instance's visitors (their online visitors, a preview) or a visitor another instance
+ * owns is answered by any instance.
+ */
+final class PeerInstances {
+  /** Marks a request forwarded by another instance: answer from local state only. */
+  static final String FORWARDED = "X-VP-Forwarded";
+
+  private final String adminToken;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  PeerInstances(String adminToken) {
+    this.adminToken = adminToken;
+  }
+
+  /** Whether the request came from another instance (answer it from this one's state only). */
+  static boolean forwarded(Context ctx) {
+    return ctx.header(FORWARDED) != null;
+  }
+
+  HttpResponse<String> get(String instance, String path) {
+    return send(request(instance, path).GET().build(), instance);
+  }
+
+  HttpResponse<String> post(String instance, String path, String json) {
+    return send(
+        request(instance, path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        instance);
+  }
+
+  static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private HttpRequest.Builder request(String instance, String path) {
+    return HttpRequest.newBuilder(URI.create("http://" + instance + path))
+        .timeout(Duration.ofSeconds(5))
+        .header("Authorization", "Bearer " + adminToken)
+        .header(FORWARDED, "true");
+  }
+
+  private HttpResponse<String> send(HttpRequest request, String instance) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new ServiceUnavailableResponse("instance " + instance + " did not answer");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableResponse("interrupted");
+    }
+  }
+}
