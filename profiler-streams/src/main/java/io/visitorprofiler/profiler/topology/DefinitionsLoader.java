@@ -61,6 +61,17 @@ final class DefinitionsLoader implements Processor<String, SegmentDefinition, Vo
       log.info("segment {} deleted", segmentId);
       return;
     }
+    if (!segmentId.equals(definition.getSegmentId())) {
+      // Written around the admin API: in force under one id, it could be read, replaced and
+      // deleted under none.
+      invalid.increment();
+      book.remove(segmentId);
+      log.warn(
+          "the definition keyed {} is of segment {} and is ignored",
+          segmentId,
+          definition.getSegmentId());
+      return;
+    }
     if (book.snapshot().rule(segmentId).map(r -> r.definition().equals(definition)).orElse(false)) {
       return; // already compiled: init() and a restore that replays the topic both deliver it
     }

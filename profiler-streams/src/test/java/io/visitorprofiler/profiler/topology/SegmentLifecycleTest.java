@@ -258,6 +258,18 @@ class SegmentLifecycleTest {
   }
 
   @Test
+  void aDefinitionKeyedUnderAnotherIdIsIgnored() {
+    try (ProfilerDriver driver = new ProfilerDriver()) {
+      driver.definitions.pipeInput("a", segment("b", 10, "visitor.visits >= 1"), at(0, 0));
+      driver.tick();
+      driver.send(pageView("v1", at(0, 5), "/"));
+
+      assertThat(driver.transitions()).isEmpty();
+      assertThat(driver.counter("profiler.definitions.invalid")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aRuleThatFailsOnAProfileIsCountedAndDoesNotMatch() {
     try (ProfilerDriver driver = new ProfilerDriver()) {
       driver.define(segment("unguarded", 10, "visitor.postChat['found'].startsWith('n')"));
