@@ -24,7 +24,7 @@ public final class KafkaClientProperties {
   public static final String LOCAL_BOOTSTRAP = "127.0.0.1:9092";
 
   private static final String[] SECRET_MARKERS = {
-    "password", "jaas", "secret", "token", "user.info", "credentials"
+    "password", "passphrase", "jaas", "secret", "token", "user.info", "credentials"
   };
 
   private KafkaClientProperties() {}
@@ -64,6 +64,9 @@ public final class KafkaClientProperties {
     String lower = name.toLowerCase(Locale.ROOT);
     if (lower.endsWith(".location") || lower.endsWith(".type") || lower.endsWith(".algorithm")) {
       return false;
+    }
+    if (lower.endsWith(".key")) {
+      return true; // ssl.keystore.key: a private key given inline
     }
     for (String marker : SECRET_MARKERS) {
       if (lower.contains(marker)) {

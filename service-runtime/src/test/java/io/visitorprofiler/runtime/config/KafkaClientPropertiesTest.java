@@ -76,4 +76,19 @@ class KafkaClientPropertiesTest {
             "key.serializer=StringSerializer, sasl.jaas.config=****,"
                 + " ssl.keystore.location=/etc/ks.p12, ssl.keystore.password=****");
   }
+
+  @Test
+  void describeMasksAnInlinePrivateKeyAndItsPassphrase() {
+    String text =
+        KafkaClientProperties.describe(
+            Map.of(
+                "ssl.keystore.key", "-----BEGIN PRIVATE KEY-----\nMIIE...",
+                "sasl.oauthbearer.assertion.private.key.passphrase", "p",
+                "ssl.keystore.certificate.chain", "-----BEGIN CERTIFICATE-----"));
+    assertThat(text)
+        .isEqualTo(
+            "sasl.oauthbearer.assertion.private.key.passphrase=****,"
+                + " ssl.keystore.certificate.chain=-----BEGIN CERTIFICATE-----,"
+                + " ssl.keystore.key=****");
+  }
 }
