@@ -85,23 +85,32 @@ public final class EnvConfig {
   }
 
   static Duration parseDuration(String name, String text) {
-    Matcher m = SIMPLE_DURATION.matcher(text.toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
-    }
+    Duration parsed;
     try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
+      parsed = parseDuration(text);
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
       throw new ConfigException(
           name + " must be a duration such as 250ms, 30s, 5m, 2h, 7d or PT30S, got '" + text + "'");
     }
+    if (parsed.isNegative()) {
+      throw new ConfigException(name + " must not be negative, got '" + text + "'");
+    }
+    return parsed;
+  }
+
+  private static Duration parseDuration(String text) {
+    Matcher m = SIMPLE_DURATION.matcher(text.toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      return Duration.parse(text);
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 
   /** One constant of an enum, case-insensitive; an unknown value is refused, never defaulted. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,18 @@ class EnvConfigTest {
     assertThat(env.duration("F", null)).isEqualTo(Duration.ofSeconds(90));
     assertThatThrownBy(() -> new EnvConfig(Map.of("G", "soon")).duration("G", null))
         .hasMessageContaining("G must be a duration");
+  }
+
+  @Test
+  void negativeAndOverflowingDurationsAreRefusedNamingTheVariable() {
+    for (String text : List.of("-P30D", "PT-5M", "99999999999999999999s", "9999999999999999d")) {
+      assertThatThrownBy(() -> new EnvConfig(Map.of("RETENTION", text)).duration("RETENTION", null))
+          .as(text)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("RETENTION must")
+          .hasMessageContaining(text);
+    }
+    assertThat(new EnvConfig(Map.of("DWELL", "0s")).duration("DWELL", null)).isZero();
   }
 
   @Test
