@@ -159,7 +159,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         HttpResponse<String> response =
             http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() / 100 == 2) {
-          return JSON.readTree(response.body());
+          return json(what, response);
         }
         last = refused(what, response);
         if (!last.retriable()) {
@@ -179,6 +179,24 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         last.status(),
         last.errorCode(),
         last.getCause());
+  }
+
+  /** A success's body; one that is not JSON is no registry's (a wrong URL, a proxy's page). */
+  private static JsonNode json(String what, HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new SchemaRegistryException(
+          "schema registry answered "
+              + what
+              + " with HTTP "
+              + response.statusCode()
+              + " and a body that is not JSON (is VP_SCHEMA_REGISTRY_URL the registry's API, such"
+              + " as http://host:8081/apis/ccompat/v7?)",
+          response.statusCode(),
+          0,
+          e);
+    }
   }
 
   private static SchemaRegistryException refused(String what, HttpResponse<String> response) {

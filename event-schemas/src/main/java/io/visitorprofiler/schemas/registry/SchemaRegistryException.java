@@ -26,18 +26,33 @@ public final class SchemaRegistryException extends RuntimeException {
     return errorCode;
   }
 
-  /** True when the registry did not answer or answered with a server error. */
+  /** True when the registry did not answer or answered with a server error: worth asking again. */
   public boolean retriable() {
     return status == 0 || status >= 500 || status == 429;
   }
 
   /**
-   * Whether a failure, however wrapped (a serde's SerializationException, a StreamsException),
-   * comes from a registry that could not be reached or answered 5xx/429 after the client's retries:
-   * an outage to wait out, not a bad record.
+   * True when the failure is the registry's or its configuration's, not a record's: it did not
+   * answer, answered 5xx or 429, refused this client (401, 403: a rotated password), or is no
+   * registry at that URL (a 404 without a registry error code, or a success that is not JSON: a
+   * wrong base path, a proxy's page). Every record would fail the same way, so such a failure is
+   * waited out, not dead-lettered record by record. A 404 with the registry's own code (40403: no
+   * schema with the record's id) is the record's.
+   */
+  public boolean registryWide() {
+    return retriable()
+        || status == 401
+        || status == 403
+        || (status == 404 && errorCode == 0)
+        || status / 100 == 2;
+  }
+
+  /**
+   * Whether a failure, however wrapped (a serde's SerializationException, a StreamsException), is
+   * {@link #registryWide}: an outage to wait out, not a bad record.
    */
   public static boolean isOutage(Throwable failure) {
-    return in(failure).map(SchemaRegistryException::retriable).orElse(false);
+    return in(failure).map(SchemaRegistryException::registryWide).orElse(false);
   }
 
   /**

@@ -170,6 +170,55 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void aRecordsOwnMissingSchemaIsTheRecordsFaultButARefusalOfUsIsTheRegistrys() {
+    // A schema id the registry does not have: that record's fault (dead-lettered).
+    responder =
+        exchange ->
+            answer(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+    assertThat(
+            SchemaRegistryException.isOutage(
+                failureOf(() -> client(0, Duration.ofSeconds(5)).schemaById(1))))
+        .isFalse();
+    // Our credentials refused, or no registry at that path: every record would fail the same way.
+    for (int status : new int[] {401, 403}) {
+      responder = exchange -> answer(exchange, status, "{\"error_code\":" + status + "01}");
+      assertThat(
+              SchemaRegistryException.isOutage(
+                  failureOf(() -> client(0, Duration.ofSeconds(5)).schemaById(1))))
+          .as("HTTP %d", status)
+          .isTrue();
+    }
+    responder = exchange -> answer(exchange, 404, "<html>Not Found</html>");
+    assertThat(
+            SchemaRegistryException.isOutage(
+                failureOf(() -> client(0, Duration.ofSeconds(5)).schemaById(1))))
+        .isTrue();
+  }
+
+  @Test
+  void aSuccessThatIsNotJsonIsNamedAtOnceNotRetriedAsSilence() {
+    responder = exchange -> answer(exchange, 200, "<html>Sign in</html>");
+
+    RuntimeException failure = failureOf(() -> client(3, Duration.ofSeconds(5)).schemaById(1));
+    assertThat(failure)
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("answered GET " + url() + "/schemas/ids/1 with HTTP 200")
+        .hasMessageContaining("not JSON");
+    assertThat(requests).hasSize(1);
+    assertThat(SchemaRegistryException.isOutage(failure))
+        .isTrue(); // the URL's fault, not a record's
+  }
+
+  private static RuntimeException failureOf(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  @Test
   void anUnreachableRegistryFailsAfterItsRetriesNamingTheUrl() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
