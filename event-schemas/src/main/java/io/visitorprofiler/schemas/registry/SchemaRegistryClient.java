@@ -186,7 +186,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new SchemaRegistryException(
+      throw SchemaRegistryException.notARegistry(
           "schema registry answered "
               + what
               + " with HTTP "
@@ -194,7 +194,6 @@ public final class SchemaRegistryClient implements SchemaRegistry {
               + " and a body that is not JSON (is VP_SCHEMA_REGISTRY_URL the registry's API, such"
               + " as http://host:8081/apis/ccompat/v7?)",
           response.statusCode(),
-          0,
           e);
     }
   }

@@ -9,11 +9,26 @@ import java.util.Optional;
 public final class SchemaRegistryException extends RuntimeException {
   private final int status;
   private final int errorCode;
+  private final boolean notARegistry;
 
   public SchemaRegistryException(String message, int status, int errorCode, Throwable cause) {
+    this(message, status, errorCode, cause, false);
+  }
+
+  private SchemaRegistryException(
+      String message, int status, int errorCode, Throwable cause, boolean notARegistry) {
     super(message, cause);
     this.status = status;
     this.errorCode = errorCode;
+    this.notARegistry = notARegistry;
+  }
+
+  /**
+   * What answered at the registry's URL is no registry: a success whose body is not JSON (a proxy's
+   * or a sign-in page, a wrong base path).
+   */
+  static SchemaRegistryException notARegistry(String message, int status, Throwable cause) {
+    return new SchemaRegistryException(message, status, 0, cause, true);
   }
 
   /** The HTTP status, or 0 when the registry did not answer. */
@@ -44,7 +59,7 @@ public final class SchemaRegistryException extends RuntimeException {
         || status == 401
         || status == 403
         || (status == 404 && errorCode == 0)
-        || status / 100 == 2;
+        || notARegistry;
   }
 
   /**

@@ -188,6 +188,13 @@ class SchemaRegistryClientTest {
           .as("HTTP %d", status)
           .isTrue();
     }
+    // A schema the record's id names that is not Avro (a JSON Schema one): the record's fault.
+    responder =
+        exchange -> answer(exchange, 200, "{\"schema\": \"{\\\"type\\\": \\\"object\\\"}\"}");
+    assertThat(
+            SchemaRegistryException.isOutage(
+                failureOf(() -> client(0, Duration.ofSeconds(5)).schemaById(2))))
+        .isFalse();
     responder = exchange -> answer(exchange, 404, "<html>Not Found</html>");
     assertThat(
             SchemaRegistryException.isOutage(
