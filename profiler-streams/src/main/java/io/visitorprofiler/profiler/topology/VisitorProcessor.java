@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -146,8 +147,11 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
     }
     VisitorProfile profile = profiles.get(visitorId);
     if (profile != null && !profile.getSiteId().equals(siteId)) {
-      metrics.skipped(OTHER_SITE);
-      return;
+      if (!evictedOnArrival(profile, eventTime)) {
+        metrics.skipped(OTHER_SITE);
+        return;
+      }
+      profile = null; // the other site's profile was past retention: the id is free
     }
     boolean optOut =
         eventContext != null
@@ -195,6 +199,24 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
     long changed = update.apply(profile, at);
     evaluateAndEmit(profile, changed, at, ChangeCause.EVENT, eventId, false);
     save(profile, before, wasOnline, at);
+  }
+
+  /**
+   * Evicts another site's profile that is past retention when an event for its visitor id comes
+   * before its timer fired (a punctuation behind), firing its due timers first as the punctuation
+   * would have: then the id is free for the event's site (decision 19). False, and nothing changed,
+   * while the other site's profile lives.
+   */
+  private boolean evictedOnArrival(VisitorProfile other, Instant at) {
+    if (at.isBefore(other.getLastSeen().plus(settings.retention()))) {
+      return false;
+    }
+    Instant before = other.getNextCheckAt();
+    if (catchUp(other, at)) {
+      save(other, before, false, at); // its timers fired, and it lives on
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -422,13 +444,17 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
    * Re-evaluates the online visitors after a definition change. One visitor's failure does not end
    * it for the others: it is counted, the others are re-evaluated, and the first failure goes to
    * the processing exception handler at the end (the failed visitor is evaluated again by their
-   * next event, as a rule saved since their last evaluation runs then).
+   * next event, as a rule saved since their last evaluation runs then). A failure of Kafka's or of
+   * a serde (the schema registry out of reach, this task fenced or migrated) is no visitor's and
+   * would meet every visitor after it: it ends the re-evaluation at once, as before.
    */
   private void reevaluateOnline(Instant now) {
     RuntimeException first = null;
     for (String visitorId : online.visitorIds()) {
       try {
         reevaluate(visitorId, now);
+      } catch (KafkaException e) {
+        throw e;
       } catch (RuntimeException e) {
         metrics.reevaluationFailures.increment();
         if (first == null) {

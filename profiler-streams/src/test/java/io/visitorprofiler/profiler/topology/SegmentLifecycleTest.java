@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 /** Definitions that change, anti-flapping, erasure, privacy and rules that fail at run time. */
@@ -270,6 +271,28 @@ class SegmentLifecycleTest {
   }
 
   @Test
+  void anotherSitesProfilePastRetentionFreesItsVisitorIdThoughItsTimerHasNotFired() {
+    try (ProfilerDriver driver = new ProfilerDriver(Map.of("VP_PROFILER_RETENTION", "10m"))) {
+      driver.define(segment("miami", 10, "visitor.geo.city == 'Miami'"));
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      assertThat(driver.transitions()).containsExactly("v1 miami ENTERED");
+
+      // No punctuation since: the eviction at 10:00 is still due when the other site's event comes.
+      ClickstreamEvent elsewhere = pageView("v1", at(11, 0), "/", "Boston", null);
+      elsewhere.setSiteId("other");
+      driver.send(elsewhere);
+
+      List<SegmentChange> exits = driver.changeRecords();
+      assertThat(exits)
+          .extracting(c -> c.getSegmentId() + " " + c.getTransition() + " " + c.getCause())
+          .containsExactly("miami EXITED TIMER");
+      assertThat(driver.profile("v1").getSiteId()).isEqualTo("other");
+      assertThat(driver.profile("v1").getGeo().getCity()).isEqualTo("Boston");
+      assertThat(driver.counter("profiler.events.skipped", "reason", "other-site")).isZero();
+    }
+  }
+
+  @Test
   void aRuleThatFailsOnAProfileIsCountedAndDoesNotMatch() {
     try (ProfilerDriver driver = new ProfilerDriver()) {
       driver.define(segment("unguarded", 10, "visitor.postChat['found'].startsWith('n')"));
@@ -466,6 +489,31 @@ class SegmentLifecycleTest {
       // v1 is evaluated again by their next event, as a visitor away during the change would be.
       driver.send(pageView("v1", at(0, 30), "/", "Miami", null));
       assertThat(driver.transitions()).containsExactly("v1 miami ENTERED");
+    }
+  }
+
+  @Test
+  void aFailureOfKafkasOrOfASerdeEndsTheReEvaluationAtOnce() {
+    // Not the visitor's: the registry out of reach would meet every visitor after them, each after
+    // the client's retries.
+    try (ProfilerDriver driver =
+        failingWhere(
+            (profile, changed, now) -> {
+              if (changed == FieldMask.ALL && profile.getVisitorId().equals("v1")) {
+                throw new SerializationException("the schema registry did not answer");
+              }
+              return false;
+            })) {
+      driver.send(pageView("v0", at(0, 0), "/", "Miami", null));
+      driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
+      driver.send(pageView("v2", at(0, 0), "/", "Miami", null));
+
+      SegmentDefinition miami = segment("miami", 20, "visitor.geo.city == 'Miami'");
+      miami.setUpdatedAt(at(0, 5));
+      driver.define(miami);
+
+      assertThat(driver.transitions()).containsExactly("v0 miami ENTERED");
+      assertThat(driver.counter("profiler.definition.reevaluations.failed")).isZero();
     }
   }
 
