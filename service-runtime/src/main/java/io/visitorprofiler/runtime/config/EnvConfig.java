@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  * fails at start with the variable's name, never later with a confusing error.
  */
 public final class EnvConfig {
+  /** Longer than any setting needs, short enough to add to any time the services meet. */
+  private static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private final Map<String, String> env;
@@ -94,6 +97,9 @@ public final class EnvConfig {
     }
     if (parsed.isNegative()) {
       throw new ConfigException(name + " must not be negative, got '" + text + "'");
+    }
+    if (parsed.compareTo(MAX_DURATION) > 0) {
+      throw new ConfigException(name + " must be at most 100 years, got '" + text + "'");
     }
     return parsed;
   }
