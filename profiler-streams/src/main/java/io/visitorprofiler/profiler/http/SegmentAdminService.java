@@ -52,7 +52,9 @@ public final class SegmentAdminService implements HttpRoutes {
   /**
    * PUT and DELETE one at a time in this instance: each reads the version the one before it
    * published once that has loaded (within {@link #LOAD_WAIT}), so two edits sent here at once do
-   * not both become the same next version. Across instances, {@code If-Match} says it.
+   * not both become the same next version. {@code If-Match} tells an editor whose version is no
+   * longer current once this instance has loaded the newer one; two instances can still each pass
+   * an edit of the same version at the same moment (the last saved wins).
    */
   private final ReentrantLock writes = new ReentrantLock();
 
@@ -232,8 +234,17 @@ public final class SegmentAdminService implements HttpRoutes {
   /** A draft condition evaluated against the online visitors of a site, on every instance. */
   record PreviewRequest(String siteId, String condition, Integer sample) {}
 
+  /**
+   * @param unanswered the other instances that did not answer: their online visitors are not in the
+   *     counts (an instance restarting, say)
+   */
   record PreviewResult(
-      String siteId, int evaluated, int matching, int errors, List<String> sample) {}
+      String siteId,
+      int evaluated,
+      int matching,
+      int errors,
+      List<String> sample,
+      List<String> unanswered) {}
 
   void preview(Context ctx) {
     BearerTokens.require(ctx, adminToken);
@@ -288,10 +299,17 @@ public final class SegmentAdminService implements HttpRoutes {
         errors++;
       }
     }
+    List<String> unanswered = new ArrayList<>();
     if (!PeerInstances.forwarded(ctx)) {
       // The other instances' online visitors: each evaluates the draft on its own.
       for (String instance : visitors.otherInstances()) {
-        PreviewResult theirs = previewOn(instance, ctx.body());
+        PreviewResult theirs;
+        try {
+          theirs = previewOn(instance, ctx.body());
+        } catch (ServiceUnavailableResponse e) {
+          unanswered.add(instance);
+          continue;
+        }
         evaluated += theirs.evaluated();
         matches += theirs.matching();
         errors += theirs.errors();
@@ -302,7 +320,7 @@ public final class SegmentAdminService implements HttpRoutes {
         }
       }
     }
-    ctx.json(new PreviewResult(request.siteId(), evaluated, matches, errors, matching));
+    ctx.json(new PreviewResult(request.siteId(), evaluated, matches, errors, matching, unanswered));
   }
 
   private PreviewResult previewOn(String instance, String body) {

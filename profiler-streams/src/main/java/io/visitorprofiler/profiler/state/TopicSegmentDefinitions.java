@@ -22,7 +22,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Definitions written to the compacted {@code vp.segment-definitions.v1} (acks=all) and read from
- * the global store every instance keeps of it.
+ * the global store every instance keeps of it. A record keyed under another id than its own
+ * (written around the API) is not shown: the profiler ignores it too.
  */
 public final class TopicSegmentDefinitions implements SegmentDefinitions {
   private final KafkaStreams streams;
@@ -36,14 +37,20 @@ public final class TopicSegmentDefinitions implements SegmentDefinitions {
 
   @Override
   public Optional<SegmentDefinition> get(String segmentId) {
-    return Optional.ofNullable(store().get(segmentId));
+    return Optional.ofNullable(store().get(segmentId))
+        .filter(d -> d.getSegmentId().equals(segmentId));
   }
 
   @Override
   public List<SegmentDefinition> all() {
     List<SegmentDefinition> all = new ArrayList<>();
     try (KeyValueIterator<String, SegmentDefinition> it = store().all()) {
-      it.forEachRemaining(kv -> all.add(kv.value));
+      it.forEachRemaining(
+          kv -> {
+            if (kv.value != null && kv.value.getSegmentId().equals(kv.key)) {
+              all.add(kv.value);
+            }
+          });
     }
     return all;
   }

@@ -12,6 +12,8 @@ import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.VisitorProfile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -147,8 +149,12 @@ class SegmentAdminServiceTest {
   }
 
   @Test
-  void aPreviewCountsTheOnlineVisitorsOfEveryInstance() throws Exception {
+  void aPreviewCountsTheOnlineVisitorsOfEveryInstanceThatAnswers() throws Exception {
     Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
     try (ServiceHttpServer other =
             server(
                 new Visitors(List.of(ProfileUpdater.newProfile("v-b1", "demo", now)), List.of()));
@@ -159,7 +165,7 @@ class SegmentAdminServiceTest {
                         ProfileUpdater.newProfile("v-a1", "demo", now),
                         ProfileUpdater.newProfile("v-a2", "demo", now),
                         ProfileUpdater.newProfile("v-x1", "elsewhere", now)),
-                    List.of("127.0.0.1:" + other.port())))) {
+                    List.of("127.0.0.1:" + other.port(), "127.0.0.1:" + closedPort)))) {
       HttpResponse<String> preview =
           client.send(
               HttpRequest.newBuilder(
@@ -177,6 +183,9 @@ class SegmentAdminServiceTest {
       assertThat(result.get("evaluated").asInt()).isEqualTo(3);
       assertThat(result.get("matching").asInt()).isEqualTo(3);
       assertThat(result.get("sample").toString()).contains("v-a1", "v-a2", "v-b1");
+      // One restarting: the others' visitors are still counted, and the answer says who is missing.
+      assertThat(result.get("unanswered").toString())
+          .isEqualTo("[\"127.0.0.1:" + closedPort + "\"]");
     }
   }
 
