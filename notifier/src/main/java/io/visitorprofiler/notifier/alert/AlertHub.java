@@ -65,14 +65,20 @@ public final class AlertHub {
     return streams.computeIfAbsent(agentId, k -> new AgentStream());
   }
 
-  /** Numbers the alert in the agent's stream, keeps it, and pushes it to connected consoles. */
+  /**
+   * Numbers the alert in the agent's stream, keeps it, and pushes it to connected consoles, all
+   * under the stream's lock that {@link #connect} takes too: a console connecting meanwhile gets
+   * the alert once, by its replay or live (listeners only queue the alert for their console).
+   */
   public Alert publish(String agentId, Alert alert) {
     AgentStream stream = stream(agentId);
-    Alert numbered = stream.add(alert);
-    for (Consumer<Alert> listener : stream.listeners) {
-      listener.accept(numbered);
+    synchronized (stream) {
+      Alert numbered = stream.add(alert);
+      for (Consumer<Alert> listener : stream.listeners) {
+        listener.accept(numbered);
+      }
+      return numbered;
     }
-    return numbered;
   }
 
   /**

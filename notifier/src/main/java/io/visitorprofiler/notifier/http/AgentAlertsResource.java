@@ -1,6 +1,9 @@
 package io.visitorprofiler.notifier.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.sse.SseClient;
@@ -10,7 +13,7 @@ import io.visitorprofiler.notifier.alert.Alert;
 import io.visitorprofiler.notifier.alert.AlertHub;
 import io.visitorprofiler.runtime.http.BearerTokens;
 import io.visitorprofiler.runtime.http.HttpRoutes;
-import java.util.Map;
+import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -97,12 +100,19 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
   }
 
   private void mute(Context ctx) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> body = ctx.bodyAsClass(Map.class);
+    JsonNode body;
+    try {
+      body = ServiceHttpServer.JSON.readTree(ctx.body());
+    } catch (JsonProcessingException e) {
+      throw new BadRequestResponse("the body must be a JSON object: " + e.getOriginalMessage());
+    }
+    if (body == null || !body.isObject()) {
+      throw new BadRequestResponse(
+          "the body must be a JSON object such as {\"popupMuted\": true, \"soundMuted\": false}");
+    }
     MuteStore.Mute mute =
         new MuteStore.Mute(
-            Boolean.TRUE.equals(body.get("popupMuted")),
-            Boolean.TRUE.equals(body.get("soundMuted")));
+            body.path("popupMuted").booleanValue(), body.path("soundMuted").booleanValue());
     mutes.set(ctx.pathParam("agentId"), ctx.pathParam("segmentId"), mute);
     ctx.json(mute);
   }

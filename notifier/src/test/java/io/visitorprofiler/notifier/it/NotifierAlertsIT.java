@@ -74,6 +74,16 @@ class NotifierAlertsIT {
   @RegisterExtension static final SchemaRegistryExtension registry = new SchemaRegistryExtension();
   @TempDir static Path dir;
 
+  private static HttpResponse<String> muteVip(String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + notifier.port() + "/v1/agents/agent-1/mutes/vip"))
+            .header("Authorization", "Bearer demo-agent")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -257,16 +267,10 @@ class NotifierAlertsIT {
 
     // The same visitor again within the window: no second alert. The agent mutes the pop-up.
     append(entered("v-ada"));
-    HttpResponse<String> muted =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:" + notifier.port() + "/v1/agents/agent-1/mutes/vip"))
-                .header("Authorization", "Bearer demo-agent")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"popupMuted\": true}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(muted.statusCode()).isEqualTo(200);
+    assertThat(muteVip("{\"popupMuted\": true}").statusCode()).isEqualTo(200);
+    for (String bad : List.of("{", "null", "[true]")) {
+      assertThat(muteVip(bad).statusCode()).as(bad).isEqualTo(400);
+    }
     append(entered("v-bob"));
     JsonNode quiet = JSON.readTree(nextEvent(lines, Duration.ofSeconds(5)).get("data"));
     assertThat(quiet.get("visitorId").asText()).isEqualTo("v-bob");
