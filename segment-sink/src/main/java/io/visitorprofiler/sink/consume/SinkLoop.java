@@ -137,9 +137,13 @@ public final class SinkLoop implements Runnable, HealthCheck {
 
   /** Writes the batch, waiting out a database or registry outage with consumption paused. */
   private void writeUntilDone(Consumer<String, byte[]> c, ConsumerRecords<String, byte[]> batch) {
+    List<Decoded> decoded = null; // once read whole, kept: a retry writes, it does not read again
     while (true) {
       try {
-        write(batch);
+        if (decoded == null) {
+          decoded = decode(batch);
+        }
+        write(decoded);
         if (!c.paused().isEmpty()) {
           c.resume(c.paused());
         }
@@ -160,8 +164,14 @@ public final class SinkLoop implements Runnable, HealthCheck {
     }
   }
 
-  private void write(ConsumerRecords<String, byte[]> batch) throws SQLException {
+  /**
+   * The batch's records read; the unreadable ones are dead-lettered once the whole batch has been
+   * read, so a registry outage met on the way (read again later) sends no dead letter twice.
+   */
+  private List<Decoded> decode(ConsumerRecords<String, byte[]> batch) {
     List<Decoded> decoded = new ArrayList<>(batch.count());
+    List<Map.Entry<ConsumerRecord<String, byte[]>, RuntimeException>> unreadable =
+        new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : batch) {
       try {
         Deserializer<? extends SpecificRecord> deserializer = deserializers.get(record.topic());
@@ -176,9 +186,16 @@ public final class SinkLoop implements Runnable, HealthCheck {
         if (SchemaRegistryException.isOutage(e)) {
           throw new RegistryUnavailable(e); // the record is fine: read the batch again later
         }
-        deadLetters.send(record, "unreadable: " + e.getMessage(), e);
+        unreadable.add(Map.entry(record, e));
       }
     }
+    for (Map.Entry<ConsumerRecord<String, byte[]>, RuntimeException> bad : unreadable) {
+      deadLetters.send(bad.getKey(), "unreadable: " + bad.getValue().getMessage(), bad.getValue());
+    }
+    return decoded;
+  }
+
+  private void write(List<Decoded> decoded) throws SQLException {
     List<String> lockKeys = new ArrayList<>();
     for (Decoded d : decoded) {
       String key = HistoryWriter.visitorLockKey(d.value);

@@ -299,7 +299,8 @@ public final class HistoryQueries {
   /**
    * How a segment (variant null) or one of its invitation variants performed in [from, to).
    *
-   * @param entered ENTERED transitions (segment rows) or invitations sent (variant rows)
+   * @param entered ENTERED transitions (segment rows; 0 for variant rows, whose invitations are in
+   *     {@code invitationsSent})
    * @param responseRate answered invitations (accepted or declined) over invitations sent
    * @param chats chats the entered (or invited) visitors started afterwards in the period
    * @param conversions purchases those visitors made afterwards in the period
@@ -327,7 +328,9 @@ public final class HistoryQueries {
                 FROM membership_history
                 WHERE site_id = ? AND transition = 'ENTERED' AND changed_at >= ? AND changed_at < ?
                 GROUP BY segment_id, visitor_id)
-              SELECT e.segment_id, SUM(e.n),
+              SELECT e.segment_id,
+                -- each entry row repeats once per chat and purchase joined below: summed apart
+                (SELECT SUM(x.n) FROM entries x WHERE x.segment_id = e.segment_id),
                 (SELECT COUNT(*) FROM invitations i WHERE i.site_id = ? AND i.segment_id = e.segment_id
                    AND i.created_at >= ? AND i.created_at < ?),
                 (SELECT COUNT(*) FROM invitations i WHERE i.site_id = ? AND i.segment_id = e.segment_id

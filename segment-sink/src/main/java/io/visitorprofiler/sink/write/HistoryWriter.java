@@ -170,8 +170,8 @@ public final class HistoryWriter {
     Integer[] priorities = new Integer[n];
     String[] causes = new String[n];
     String[] causeEvents = new String[n];
-    Timestamp[] changedAt = new Timestamp[n];
-    Timestamp[] emittedAt = new Timestamp[n];
+    String[] changedAt = new String[n];
+    String[] emittedAt = new String[n];
     String[] cities = new String[n];
     String[] countries = new String[n];
     Double[] carts = new Double[n];
@@ -188,8 +188,8 @@ public final class HistoryWriter {
       priorities[i] = change.getPriority();
       causes[i] = change.getCause().name();
       causeEvents[i] = change.getCauseEventId();
-      changedAt[i] = Timestamp.from(change.getCauseEventTime());
-      emittedAt[i] = Timestamp.from(change.getEmittedAt());
+      changedAt[i] = instant(change.getCauseEventTime());
+      emittedAt[i] = instant(change.getEmittedAt());
       cities[i] = snapshot == null ? null : snapshot.getCity();
       countries[i] = snapshot == null ? null : snapshot.getCountry();
       carts[i] = snapshot == null ? null : snapshot.getCartValue();
@@ -321,9 +321,7 @@ public final class HistoryWriter {
         4,
         c.createArrayOf(
             "timestamptz",
-            changes.stream()
-                .map(ch -> Timestamp.from(ch.getCauseEventTime()))
-                .toArray(Timestamp[]::new)));
+            changes.stream().map(ch -> instant(ch.getCauseEventTime())).toArray(String[]::new)));
   }
 
   private static void updateMinuteCounts(Connection c, Map<List<Object>, int[]> perMinute)
@@ -331,14 +329,14 @@ public final class HistoryWriter {
     int n = perMinute.size();
     String[] sites = new String[n];
     String[] segments = new String[n];
-    Timestamp[] minutes = new Timestamp[n];
+    String[] minutes = new String[n];
     Integer[] entered = new Integer[n];
     Integer[] exited = new Integer[n];
     int i = 0;
     for (Map.Entry<List<Object>, int[]> e : perMinute.entrySet()) {
       sites[i] = (String) e.getKey().get(0);
       segments[i] = (String) e.getKey().get(1);
-      minutes[i] = Timestamp.from((Instant) e.getKey().get(2));
+      minutes[i] = instant((Instant) e.getKey().get(2));
       entered[i] = e.getValue()[0];
       exited[i] = e.getValue()[1];
       i++;
@@ -673,5 +671,14 @@ public final class HistoryWriter {
 
   private static String snake(String className) {
     return className.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * A time for a {@code timestamptz} array, as an ISO instant with its offset. The driver writes a
+   * {@link Timestamp} in an array as the JVM's local time without one, which the database reads in
+   * the session's zone: in the hour a clock turns back, two instants became the same time.
+   */
+  private static String instant(Instant at) {
+    return at.toString();
   }
 }

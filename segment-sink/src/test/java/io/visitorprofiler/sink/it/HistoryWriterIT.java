@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TimeZone;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -132,6 +133,33 @@ class HistoryWriterIT {
       assertThat(minuteCounts(site)).isEqualTo("carts@10:00 +1 -0 vip@10:00 +1 -0 vip@10:01 +0 -1");
       assertThat(historyRowsCounted).containsExactly(2, 1);
     }
+  }
+
+  @Test
+  void timesInTheHourAClockTurnsBackAreKeptWhateverTheJvmsZone() throws Exception {
+    // 00:30 and 01:30 UTC are both 02:30 in Berlin on the night summer time ends; written as the
+    // JVM's local time they became one of them.
+    String site = "w-zone";
+    Instant first = Instant.parse("2026-10-25T00:30:00Z");
+    Instant second = Instant.parse("2026-10-25T01:30:00Z");
+    TimeZone before = TimeZone.getDefault();
+    TimeZone.setDefault(TimeZone.getTimeZone("Europe/Berlin"));
+    try {
+      write(
+          change(site, "v1", "vip", Transition.ENTERED, first),
+          change(site, "v2", "vip", Transition.ENTERED, second));
+    } finally {
+      TimeZone.setDefault(before);
+    }
+    assertThat(members(site)).isEqualTo("vip/v1@00:30:00 vip/v2@01:30:00");
+    assertThat(minuteCounts(site)).isEqualTo("vip@00:30 +1 -0 vip@01:30 +1 -0");
+    assertThat(
+            query(
+                "SELECT string_agg(to_char(changed_at AT TIME ZONE 'UTC', 'HH24:MI'), ' ' ORDER BY"
+                    + " visitor_id) FROM membership_history WHERE site_id = '"
+                    + site
+                    + "'"))
+        .isEqualTo("00:30 01:30");
   }
 
   @Test

@@ -424,15 +424,11 @@ class SegmentSinkIT {
             T0.plusSeconds(8),
             new InvitationResponse("inv-p1", InvitationOutcome.ACCEPTED)));
     send(Topics.CHAT.name(), "p1", started(site, "p1", "c-p1", T0.plusSeconds(9)));
-    send(
-        Topics.CLICKSTREAM.name(),
-        "p1",
-        click(
-            site,
-            "p1",
-            "buy-p1",
-            T0.plusSeconds(60),
-            new Purchase("o-1", List.of(new CartItem("CUPS-6", null, 24.0, 1)), 24.0, "USD")));
+    purchase(site, "p1", "buy-p1", "o-1", T0.plusSeconds(60));
+    // A second chat and purchase: each of p1's entries meets two of each in the query's joins,
+    // and counts once still.
+    send(Topics.CHAT.name(), "p1", started(site, "p1", "c-p1b", T0.plusSeconds(90)));
+    purchase(site, "p1", "buy-p1b", "o-2", T0.plusSeconds(120));
 
     String range = "&from=" + T0.minusSeconds(1) + "&to=" + T0.plusSeconds(3600);
     await()
@@ -441,7 +437,8 @@ class SegmentSinkIT {
             () -> {
               JsonNode rows = get("/v1/segments-performance?siteId=" + site + range).get("rows");
               return rows.size() == 3
-                  && rows.get(0).get("conversions").asLong() == 1
+                  && rows.get(0).get("conversions").asLong() == 2
+                  && rows.get(0).get("chats").asLong() == 2
                   && rows.get(0).get("accepted").asLong() == 1;
             });
     JsonNode rows = get("/v1/segments-performance?siteId=" + site + range).get("rows");
@@ -450,12 +447,25 @@ class SegmentSinkIT {
     assertThat(segment.get("entered").asLong()).isEqualTo(2);
     assertThat(segment.get("invitationsSent").asLong()).isEqualTo(2);
     assertThat(segment.get("responseRate").asDouble()).isEqualTo(0.5);
-    assertThat(segment.get("chats").asLong()).isEqualTo(1);
+    assertThat(segment.get("chats").asLong()).isEqualTo(2);
     JsonNode variantA = rows.get(1);
     assertThat(variantA.get("variantId").asText()).isEqualTo("A");
     assertThat(variantA.get("accepted").asLong()).isEqualTo(1);
-    assertThat(variantA.get("conversions").asLong()).isEqualTo(1);
+    assertThat(variantA.get("conversions").asLong()).isEqualTo(2);
     assertThat(rows.get(2).get("variantId").asText()).isEqualTo("B");
     assertThat(rows.get(2).get("responses").asLong()).isZero();
+  }
+
+  private static void purchase(
+      String site, String visitor, String eventId, String orderId, Instant at) throws Exception {
+    send(
+        Topics.CLICKSTREAM.name(),
+        visitor,
+        click(
+            site,
+            visitor,
+            eventId,
+            at,
+            new Purchase(orderId, List.of(new CartItem("CUPS-6", null, 24.0, 1)), 24.0, "USD")));
   }
 }

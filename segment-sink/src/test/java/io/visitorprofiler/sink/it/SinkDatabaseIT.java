@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,15 +159,56 @@ class SinkDatabaseIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> historyRows(sink, "s-outage", 10) == 10);
 
       postgres.close();
+      // An unreadable record in the batch the sink waits with (with a readable one, sent in one
+      // produce request, so that one fetch has both): one dead letter, not one per retry.
+      Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+      props.put(SchemaRegistryConfig.URL, registry.url());
+      AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+      values.configure(props, false);
+      byte[] readable =
+          values.serialize(
+              Topics.SEGMENT_CHANGES.name(),
+              change("s-outage", "v10", "vip", Transition.ENTERED, T0.plusSeconds(10)));
+      try (KafkaProducer<byte[], byte[]> raw =
+          new KafkaProducer<>(
+              Map.of(
+                  "bootstrap.servers", kafka.bootstrapServers(), "linger.ms", 1000, "acks", "all"),
+              new ByteArraySerializer(),
+              new ByteArraySerializer())) {
+        byte[] key = "v10".getBytes(StandardCharsets.UTF_8);
+        raw.send(new ProducerRecord<>(Topics.SEGMENT_CHANGES.name(), key, new byte[] {9, 9, 9}));
+        raw.send(new ProducerRecord<>(Topics.SEGMENT_CHANGES.name(), key, readable));
+        raw.flush();
+      }
       changes("s-outage", 10, 30);
       await().atMost(Duration.ofSeconds(30)).until(() -> ready(sink) == 503);
+      Thread.sleep(2_000); // a few retries, 500 ms apart
 
       postgres = start(data, port);
       await().atMost(Duration.ofSeconds(60)).until(() -> historyRows(sink, "s-outage", 30) == 30);
       await().atMost(Duration.ofSeconds(30)).until(() -> ready(sink) == 200);
+      assertThat(metric(sink, "vp_sink_dead_letters_total")).isEqualTo(1.0);
     } finally {
       postgres.close();
     }
+  }
+
+  /** The sum of a counter's series on the sink's /metrics. */
+  private static double metric(Main.Sink sink, String name) throws Exception {
+    String text =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.port() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private static EmbeddedPostgres start(Path data, int port) throws Exception {
