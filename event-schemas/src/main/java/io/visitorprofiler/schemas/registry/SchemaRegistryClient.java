@@ -245,12 +245,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     }
   }
 
+  /** A success whose JSON is not a registry's answer: what answers at the URL is no registry. */
   private SchemaRegistryException invalidAnswer(String what, JsonNode answer) {
-    return new SchemaRegistryException(
-        "schema registry at " + config.url() + " answered " + what + " with " + answer,
-        200,
-        0,
-        null);
+    return SchemaRegistryException.notARegistry(
+        "schema registry at " + config.url() + " answered " + what + " with " + answer, 200, null);
   }
 
   private static String schemaBody(Schema schema) {

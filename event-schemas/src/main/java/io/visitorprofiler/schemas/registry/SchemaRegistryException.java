@@ -25,7 +25,7 @@ public final class SchemaRegistryException extends RuntimeException {
 
   /**
    * What answered at the registry's URL is no registry: a success whose body is not JSON (a proxy's
-   * or a sign-in page, a wrong base path).
+   * or a sign-in page, a wrong base path) or not a registry's answer.
    */
   static SchemaRegistryException notARegistry(String message, int status, Throwable cause) {
     return new SchemaRegistryException(message, status, 0, cause, true);

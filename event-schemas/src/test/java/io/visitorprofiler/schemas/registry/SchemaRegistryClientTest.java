@@ -195,6 +195,12 @@ class SchemaRegistryClientTest {
             SchemaRegistryException.isOutage(
                 failureOf(() -> client(0, Duration.ofSeconds(5)).schemaById(2))))
         .isFalse();
+    // JSON, but no registry's answer (another service at that URL): not the record's either.
+    responder = exchange -> answer(exchange, 200, "{\"status\": \"UP\"}");
+    assertThat(
+            SchemaRegistryException.isOutage(
+                failureOf(() -> client(0, Duration.ofSeconds(5)).schemaById(3))))
+        .isTrue();
     responder = exchange -> answer(exchange, 404, "<html>Not Found</html>");
     assertThat(
             SchemaRegistryException.isOutage(
