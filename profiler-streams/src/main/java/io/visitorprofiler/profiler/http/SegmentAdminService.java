@@ -1,6 +1,8 @@
 package io.visitorprofiler.profiler.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -236,7 +238,8 @@ public final class SegmentAdminService implements HttpRoutes {
 
   /**
    * @param unanswered the other instances that did not answer: their online visitors are not in the
-   *     counts (an instance restarting, say)
+   *     counts (an instance restarting, say). Left out when empty, as in every forwarded answer,
+   *     which an instance of an earlier version, that does not know the field, reads.
    */
   record PreviewResult(
       String siteId,
@@ -244,7 +247,7 @@ public final class SegmentAdminService implements HttpRoutes {
       int matching,
       int errors,
       List<String> sample,
-      List<String> unanswered) {}
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unanswered) {}
 
   void preview(Context ctx) {
     BearerTokens.require(ctx, adminToken);
@@ -330,7 +333,10 @@ public final class SegmentAdminService implements HttpRoutes {
           "instance " + instance + " answered the preview with " + answer.statusCode());
     }
     try {
-      return ServiceHttpServer.JSON.readValue(answer.body(), PreviewResult.class);
+      return ServiceHttpServer.JSON
+          .readerFor(PreviewResult.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(answer.body());
     } catch (JsonProcessingException e) {
       throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
     }

@@ -18,12 +18,14 @@ import io.visitorprofiler.schemas.Membership;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.Transition;
 import io.visitorprofiler.schemas.VisitorProfile;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import io.visitorprofiler.schemas.serde.SegmentChangeEncoder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -444,18 +446,18 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
    * Re-evaluates the online visitors after a definition change. One visitor's failure does not end
    * it for the others: it is counted, the others are re-evaluated, and the first failure goes to
    * the processing exception handler at the end (the failed visitor is evaluated again by their
-   * next event, as a rule saved since their last evaluation runs then). A failure of Kafka's or of
-   * a serde (the schema registry out of reach, this task fenced or migrated) is no visitor's and
-   * would meet every visitor after it: it ends the re-evaluation at once, as before.
+   * next event, as a rule saved since their last evaluation runs then). A failure that is no
+   * visitor's would meet every visitor after it, and ends the re-evaluation at once, as before.
    */
   private void reevaluateOnline(Instant now) {
     RuntimeException first = null;
     for (String visitorId : online.visitorIds()) {
       try {
         reevaluate(visitorId, now);
-      } catch (KafkaException e) {
-        throw e;
       } catch (RuntimeException e) {
+        if (notTheVisitors(e)) {
+          throw e;
+        }
         metrics.reevaluationFailures.increment();
         if (first == null) {
           first = e;
@@ -465,6 +467,17 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
     if (first != null) {
       throw first;
     }
+  }
+
+  /**
+   * The schema registry out of reach (its failure wrapped in a serde's), this task migrated or its
+   * producer fenced: not one visitor's failure. A serde's own failure on one visitor's value (a
+   * null where the schema has none) is that visitor's.
+   */
+  private static boolean notTheVisitors(RuntimeException e) {
+    return SchemaRegistryException.isOutage(e)
+        || e instanceof StreamsException
+        || e instanceof ApiException;
   }
 
   private void reevaluate(String visitorId, Instant now) {

@@ -186,6 +186,20 @@ class SegmentAdminServiceTest {
       // One restarting: the others' visitors are still counted, and the answer says who is missing.
       assertThat(result.get("unanswered").toString())
           .isEqualTo("[\"127.0.0.1:" + closedPort + "\"]");
+      // A forwarded answer has no such field: an instance still on a version without it reads it.
+      HttpResponse<String> forwarded =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + other.port() + "/v1/segments/preview"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header(PeerInstances.FORWARDED, "true")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"siteId\": \"demo\", \"condition\": \"visitor.visits >= 0\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(json(forwarded).has("unanswered")).isFalse();
+      assertThat(json(forwarded).get("evaluated").asInt()).isEqualTo(1);
     }
   }
 

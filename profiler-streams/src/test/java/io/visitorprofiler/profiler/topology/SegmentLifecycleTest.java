@@ -18,6 +18,7 @@ import io.visitorprofiler.schemas.Privacy;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.VisitorProfile;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -470,11 +471,16 @@ class SegmentLifecycleTest {
 
   @Test
   void aDefinitionChangeReachesEveryOnlineVisitorThoughOnesReEvaluationFails() {
-    // Whichever of them the index holds first, v1's re-evaluation meets a bug.
+    // Whichever of them the index holds first, v1's re-evaluation meets a bug: a serde's, on a
+    // value of v1's only (a Kafka exception, but no failure of Kafka's).
     try (ProfilerDriver driver =
         failingWhere(
-            (profile, changed, now) ->
-                changed == FieldMask.ALL && profile.getVisitorId().equals("v1"))) {
+            (profile, changed, now) -> {
+              if (changed == FieldMask.ALL && profile.getVisitorId().equals("v1")) {
+                throw new SerializationException("a null where the schema has none");
+              }
+              return false;
+            })) {
       driver.send(pageView("v0", at(0, 0), "/", "Miami", null));
       driver.send(pageView("v1", at(0, 0), "/", "Miami", null));
       driver.send(pageView("v2", at(0, 0), "/", "Miami", null));
@@ -493,14 +499,16 @@ class SegmentLifecycleTest {
   }
 
   @Test
-  void aFailureOfKafkasOrOfASerdeEndsTheReEvaluationAtOnce() {
+  void aSchemaRegistryOutageEndsTheReEvaluationAtOnce() {
     // Not the visitor's: the registry out of reach would meet every visitor after them, each after
     // the client's retries.
     try (ProfilerDriver driver =
         failingWhere(
             (profile, changed, now) -> {
               if (changed == FieldMask.ALL && profile.getVisitorId().equals("v1")) {
-                throw new SerializationException("the schema registry did not answer");
+                throw new SerializationException(
+                    "the profile's schema could not be registered",
+                    new SchemaRegistryException("schema registry did not answer", 0, 0, null));
               }
               return false;
             })) {
