@@ -15,6 +15,7 @@ import io.visitorprofiler.schemas.Consent;
 import io.visitorprofiler.schemas.ErasureRequest;
 import io.visitorprofiler.schemas.EventContext;
 import io.visitorprofiler.schemas.Membership;
+import io.visitorprofiler.schemas.Privacy;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.Transition;
 import io.visitorprofiler.schemas.VisitorProfile;
@@ -147,6 +148,16 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
       metrics.skipped("bot");
       return;
     }
+    Privacy privacy = eventContext == null ? null : eventContext.getPrivacy();
+    boolean optOut =
+        (privacy != null && privacy.getOptedOut())
+            || (payload instanceof Consent consent && !consent.getProfiling());
+    if (!optOut
+        && privacy != null
+        && (privacy.getDoNotTrack() || privacy.getGlobalPrivacyControl())) {
+      metrics.skipped("do-not-track"); // before the profile is read: nothing of it is needed
+      return;
+    }
     VisitorProfile profile = profiles.get(visitorId);
     if (profile != null && !profile.getSiteId().equals(siteId)) {
       if (!evictedOnArrival(profile, eventTime)) {
@@ -155,19 +166,8 @@ final class VisitorProcessor implements Processor<String, Object, String, byte[]
       }
       profile = null; // the other site's profile was past retention: the id is free
     }
-    boolean optOut =
-        eventContext != null
-            && eventContext.getPrivacy() != null
-            && eventContext.getPrivacy().getOptedOut();
-    if (optOut || (payload instanceof Consent consent && !consent.getProfiling())) {
+    if (optOut) {
       optOut(visitorId, siteId, eventTime);
-      return;
-    }
-    if (eventContext != null
-        && eventContext.getPrivacy() != null
-        && (eventContext.getPrivacy().getDoNotTrack()
-            || eventContext.getPrivacy().getGlobalPrivacyControl())) {
-      metrics.skipped("do-not-track");
       return;
     }
     if (profile != null && !profile.getProfilingAllowed()) {
