@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongFunction;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * CPU time of this JVM's threads, Java and native alike ({@code /proc/self/task/<tid>/stat}),
@@ -78,7 +78,7 @@ public final class ThreadCpu {
   }
 
   private String describe(
-      ThreadCpu earlier, int top, String totalFormat, LongFunction<Double> measure) {
+      ThreadCpu earlier, int top, String totalFormat, LongToDoubleFunction measure) {
     Map<String, Long> ticks = new HashMap<>();
     byThread.forEach(
         (thread, sample) -> {
@@ -89,9 +89,10 @@ public final class ThreadCpu {
     List<Map.Entry<String, Long>> busiest = new ArrayList<>(ticks.entrySet());
     busiest.sort(Map.Entry.<String, Long>comparingByValue().reversed());
     long all = ticks.values().stream().mapToLong(Long::longValue).sum();
-    StringBuilder text = new StringBuilder(String.format(totalFormat, measure.apply(all)));
+    StringBuilder text = new StringBuilder(String.format(totalFormat, measure.applyAsDouble(all)));
     for (Map.Entry<String, Long> group : busiest.subList(0, Math.min(top, busiest.size()))) {
-      text.append(String.format(" %s %.2f,", group.getKey(), measure.apply(group.getValue())));
+      text.append(
+          String.format(" %s %.2f,", group.getKey(), measure.applyAsDouble(group.getValue())));
     }
     text.setLength(text.length() - 1);
     return text.toString();

@@ -3,6 +3,7 @@ package io.visitorprofiler.profiler.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -38,6 +39,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SegmentAdminService implements HttpRoutes {
   private static final Duration LOAD_WAIT = Duration.ofSeconds(5);
+
+  /** Another instance's preview, read whatever fields a later version adds. */
+  private static final ObjectReader PEER_PREVIEW =
+      ServiceHttpServer.JSON
+          .readerFor(PreviewResult.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   static {
     TrustedSchemaClasses.install(); // sameContent copies records before any serde may be loaded
@@ -333,10 +340,7 @@ public final class SegmentAdminService implements HttpRoutes {
           "instance " + instance + " answered the preview with " + answer.statusCode());
     }
     try {
-      return ServiceHttpServer.JSON
-          .readerFor(PreviewResult.class)
-          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(answer.body());
+      return PEER_PREVIEW.readValue(answer.body());
     } catch (JsonProcessingException e) {
       throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
     }

@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
 public class SegmentEvaluator {
   private static final Logger log = LoggerFactory.getLogger(SegmentEvaluator.class);
 
+  /** Time on site and on page: they grow while the visitor is online and freeze when they leave. */
+  private static final long GROW_WHILE_ONLINE =
+      FieldMask.of(VISIT_SECONDS_ON_SITE, VISIT_SECONDS_ON_PAGE);
+
   // The outcome of a shared condition within one evaluation.
   private static final byte UNDECIDED = 0;
   private static final byte MATCHES = 1;
@@ -291,11 +295,8 @@ public class SegmentEvaluator {
    */
   private static boolean growsWithoutThreshold(
       SegmentRule rule, VisitorProfile p, long now, long offlineAt) {
-    long reads = rule.reads();
-    boolean onSiteOrPage =
-        (reads & (VISIT_SECONDS_ON_SITE.bit() | VISIT_SECONDS_ON_PAGE.bit())) != 0;
-    boolean cartIdle = (reads & CART_IDLE_SECONDS.bit()) != 0;
-    return (onSiteOrPage && now < offlineAt) || (cartIdle && !p.getCart().getItems().isEmpty());
+    return ((rule.reads() & GROW_WHILE_ONLINE) != 0 && now < offlineAt)
+        || ((rule.reads() & CART_IDLE_SECONDS.bit()) != 0 && !p.getCart().getItems().isEmpty());
   }
 
   private static long earliest(long current, long candidate, long now) {

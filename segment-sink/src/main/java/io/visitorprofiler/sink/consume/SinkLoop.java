@@ -170,8 +170,7 @@ public final class SinkLoop implements Runnable, HealthCheck {
    */
   private List<Decoded> decode(ConsumerRecords<String, byte[]> batch) {
     List<Decoded> decoded = new ArrayList<>(batch.count());
-    List<Map.Entry<ConsumerRecord<String, byte[]>, RuntimeException>> unreadable =
-        new ArrayList<>();
+    List<Unreadable> unreadable = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : batch) {
       try {
         Deserializer<? extends SpecificRecord> deserializer = deserializers.get(record.topic());
@@ -186,14 +185,16 @@ public final class SinkLoop implements Runnable, HealthCheck {
         if (SchemaRegistryException.isOutage(e)) {
           throw new RegistryUnavailable(e); // the record is fine: read the batch again later
         }
-        unreadable.add(Map.entry(record, e));
+        unreadable.add(new Unreadable(record, e));
       }
     }
-    for (Map.Entry<ConsumerRecord<String, byte[]>, RuntimeException> bad : unreadable) {
-      deadLetters.send(bad.getKey(), "unreadable: " + bad.getValue().getMessage(), bad.getValue());
+    for (Unreadable bad : unreadable) {
+      deadLetters.send(bad.record(), "unreadable: " + bad.failure().getMessage(), bad.failure());
     }
     return decoded;
   }
+
+  private record Unreadable(ConsumerRecord<String, byte[]> record, RuntimeException failure) {}
 
   private void write(List<Decoded> decoded) throws SQLException {
     List<String> lockKeys = new ArrayList<>();
