@@ -15,7 +15,6 @@ import io.visitorprofiler.schemas.ReferrerClass;
 import io.visitorprofiler.schemas.registry.SchemaRegistryClient;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
-import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.serde.WireFormat;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.KafkaClusterExtension;
@@ -39,9 +38,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -338,14 +334,7 @@ class GatewayIT {
             "Hi! Add $26 more for free shipping.",
             Instant.now(),
             Instant.now().plus(Duration.ofMinutes(5)));
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(SchemaRegistryConfig.URL, registry.url());
-    AvroSerializer<Invitation> serializer = new AvroSerializer<>();
-    serializer.configure(props, false);
-    try (KafkaProducer<String, Invitation> producer =
-        new KafkaProducer<>(props, new StringSerializer(), serializer)) {
-      producer.send(new ProducerRecord<>(Topics.INVITATIONS.name(), visitor, invitation)).get();
-    }
+    InvitationTopic.send(kafka.clientProperties(), registry.url(), invitation);
     Map<String, String> event = nextEvent(lines);
     assertThat(event)
         .containsEntry("event", "invitation")

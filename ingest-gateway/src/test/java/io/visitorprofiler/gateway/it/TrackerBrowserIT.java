@@ -8,13 +8,13 @@ import io.visitorprofiler.gateway.Main;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.schemas.CartUpdated;
 import io.visitorprofiler.schemas.ClickstreamEvent;
+import io.visitorprofiler.schemas.CustomVariables;
 import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.InvitationOutcome;
 import io.visitorprofiler.schemas.InvitationResponse;
 import io.visitorprofiler.schemas.PageView;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
-import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
 import io.visitorprofiler.testkit.HeadlessChromium;
 import io.visitorprofiler.testkit.KafkaClusterExtension;
@@ -27,13 +27,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,12 +107,9 @@ class TrackerBrowserIT {
 
   @Test
   void aVisitThroughTheShopArrivesOnTheTopicAndAnInvitationIsAnswered() throws Exception {
-    String shopOrigin = "http://127.0.0.1:" + shop.getAddress().getPort();
-    browser.get(shopOrigin + "/shop/home");
+    String shopOrigin = shopOrigin();
+    String visitor = open("/shop/home");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-    wait.until(
-        d -> ((JavascriptExecutor) d).executeScript("return !!(window.vp && window.vp.version)"));
-    String visitor = (String) ((JavascriptExecutor) browser).executeScript("return vp.visitorId()");
     assertThat(visitor).startsWith("v-");
 
     browser.findElement(By.id("to-product")).click();
@@ -180,41 +173,118 @@ class TrackerBrowserIT {
             "Add $26 more for free shipping!",
             Instant.now(),
             Instant.now().plus(Duration.ofMinutes(2)));
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put(SchemaRegistryConfig.URL, registry.url());
-    AvroSerializer<Invitation> serializer = new AvroSerializer<>();
-    serializer.configure(props, false);
-    try (KafkaProducer<String, Invitation> producer =
-        new KafkaProducer<>(props, new StringSerializer(), serializer)) {
-      producer.send(new ProducerRecord<>(Topics.INVITATIONS.name(), visitor, invitation)).get();
-    }
+    invite(invitation);
     wait.until(d -> !d.findElements(By.id("vp-invitation")).isEmpty());
     assertThat(browser.findElement(By.id("vp-invitation")).getText())
         .contains("Add $26 more for free shipping!");
     browser.findElement(By.id("vp-invitation-accept")).click();
-    List<ClickstreamEvent> answered =
-        await(
+    assertThat(awaitResponses(visitor, "inv-browser-1")).containsOnly(InvitationOutcome.ACCEPTED);
+  }
+
+  @Test
+  void anUnansweredInvitationShowsAgainOnTheNextPageAndItsTimeCountsByTheGatewaysClock()
+      throws Exception {
+    // The visitor's clock is an hour fast: by it, an invitation valid for two more minutes would
+    // have expired long ago. The time left counts from the gateway's clock.
+    String visitor = open("/shop/home?clock=ahead");
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    JavascriptExecutor page = (JavascriptExecutor) browser;
+    assertThat((Long) page.executeScript("return Date.now() - new Date().getTime()"))
+        .isGreaterThan(3_000_000L);
+    invite(
+        new Invitation(
+            "inv-browser-2",
+            "demo",
             visitor,
-            read -> read.stream().anyMatch(e -> e.getPayload() instanceof InvitationResponse));
-    InvitationResponse response =
-        answered.stream()
-            .map(ClickstreamEvent::getPayload)
-            .filter(InvitationResponse.class::isInstance)
-            .map(InvitationResponse.class::cast)
-            .findFirst()
-            .orElseThrow();
-    assertThat(response.getInvitationId()).isEqualTo("inv-browser-1");
-    assertThat(response.getResponse()).isEqualTo(InvitationOutcome.ACCEPTED);
+            "checkout-idle",
+            null,
+            "Questions about delivery?",
+            Instant.now(),
+            Instant.now().plus(Duration.ofMinutes(2))));
+    wait.until(d -> !d.findElements(By.id("vp-invitation")).isEmpty());
+
+    // Left unanswered by a navigation, it shows again on the next page (the gateway replays it).
+    open("/shop/product?clock=ahead");
+    wait.until(d -> !d.findElements(By.id("vp-invitation")).isEmpty());
+    assertThat(browser.findElement(By.id("vp-invitation")).getText())
+        .contains("Questions about delivery?");
+    browser.findElement(By.id("vp-invitation-decline")).click();
+    assertThat(awaitResponses(visitor, "inv-browser-2")).containsOnly(InvitationOutcome.DECLINED);
+
+    // Answered, it does not show again, though the gateway replays it to the next page.
+    open("/shop/checkout?clock=ahead");
+    Thread.sleep(3_000); // the replay comes as the page connects, well within this
+    assertThat(browser.findElements(By.id("vp-invitation"))).isEmpty();
+  }
+
+  @Test
+  void eventsLeftAtPageHideGoInBeaconsSmallEnoughForTheBrowser() throws Exception {
+    String visitor = open("/shop/home");
+    JavascriptExecutor page = (JavascriptExecutor) browser;
+    // Three events of about 26 KB each, 78 KB together: more than one beacon may carry (64 KiB).
+    // The page is left before the tracker's next request, so beacons are all that carry them.
+    page.executeScript(
+        "for (const n of [1, 2, 3]) {"
+            + "  const vars = {};"
+            + "  for (let i = 0; i < 50; i++) vars['k' + i] = String(n).repeat(512);"
+            + "  vp('set', vars);"
+            + "}");
+    browser.get("about:blank");
+    // The first two fit one beacon (about 52 KB); the third may wait for the site's next page,
+    // as the browser refuses more than 64 KiB of beacons in flight.
+    await(
+        visitor,
+        read ->
+            read.stream()
+                    .filter(e -> e.getPayload() instanceof CustomVariables)
+                    .map(e -> ((CustomVariables) e.getPayload()).getVariables().get("k0"))
+                    .filter(v -> v.startsWith("1") || v.startsWith("2"))
+                    .distinct()
+                    .count()
+                == 2);
+  }
+
+  private static String shopOrigin() {
+    return "http://127.0.0.1:" + shop.getAddress().getPort();
+  }
+
+  /** Opens a page of the shop and waits for tracker.js to start; the visitor's id. */
+  private static String open(String path) {
+    browser.get(shopOrigin() + path);
+    JavascriptExecutor page = (JavascriptExecutor) browser;
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(d -> page.executeScript("return !!(window.vp && window.vp.version)"));
+    return (String) page.executeScript("return vp.visitorId()");
+  }
+
+  /** Waits for the visitor's answer to the invitation on the topic; every answer to it. */
+  private static List<InvitationOutcome> awaitResponses(String visitor, String invitationId) {
+    return responses(
+        await(visitor, read -> !responses(read, invitationId).isEmpty()), invitationId);
+  }
+
+  /** The visitor's answers to one invitation, as read from the topic. */
+  private static List<InvitationOutcome> responses(
+      List<ClickstreamEvent> events, String invitationId) {
+    return events.stream()
+        .map(ClickstreamEvent::getPayload)
+        .filter(InvitationResponse.class::isInstance)
+        .map(InvitationResponse.class::cast)
+        .filter(r -> r.getInvitationId().equals(invitationId))
+        .map(InvitationResponse::getResponse)
+        .toList();
+  }
+
+  private static void invite(Invitation invitation) throws Exception {
+    InvitationTopic.send(kafka.clientProperties(), registry.url(), invitation);
   }
 
   @Test
   void anotherTabsStoredEventsOutliveThisTabsWritesAndALongUrlIsCutNotRefused() throws Exception {
-    String shopOrigin = "http://127.0.0.1:" + shop.getAddress().getPort();
-    browser.get(shopOrigin + "/shop/home");
+    String shopOrigin = shopOrigin();
+    String visitor = open("/shop/home");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     JavascriptExecutor page = (JavascriptExecutor) browser;
-    wait.until(d -> page.executeScript("return !!(window.vp && window.vp.version)"));
-    String visitor = (String) page.executeScript("return vp.visitorId()");
 
     // An event another tab of the site stored while offline; this tab never held it.
     page.executeScript(
