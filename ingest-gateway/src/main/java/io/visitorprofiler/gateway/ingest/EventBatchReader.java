@@ -106,6 +106,9 @@ public final class EventBatchReader {
     if (token != JsonToken.END_OBJECT) {
       throw new JsonParseException(parser, "unexpected end of input");
     }
+    if (parser.nextToken() != null) {
+      throw new JsonParseException(parser, "content after the batch's object");
+    }
     List<ApiError.Problem> problems = new ArrayList<>();
     JsonNode sentAtValue = sentAtNode;
     Long sentAt =

@@ -56,7 +56,18 @@ final class FieldReader {
       problem(field, "must be at most " + max + " characters");
       return null;
     }
+    if (hasNul(text)) {
+      problem(field, NO_NUL);
+      return null;
+    }
     return text;
+  }
+
+  /** PostgreSQL stores no U+0000 in text or JSON: an event with one could never be written. */
+  private static final String NO_NUL = "must not contain the NUL character (U+0000)";
+
+  private static boolean hasNul(String text) {
+    return text.indexOf('\0') >= 0;
   }
 
   String requiredText(String field, int max) {
@@ -88,9 +99,12 @@ final class FieldReader {
     if (text == null || text.isEmpty()) {
       return null;
     }
-    if (!(text.regionMatches(true, 0, "http://", 0, 7)
-        || text.regionMatches(true, 0, "https://", 0, 8))) {
-      problem(field, "must be an absolute http(s) URL");
+    int host =
+        text.regionMatches(true, 0, "http://", 0, 7)
+            ? 7
+            : text.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+    if (host < 0 || host == text.length() || "/?#".indexOf(text.charAt(host)) >= 0) {
+      problem(field, "must be an absolute http(s) URL with a host");
       return null;
     }
     return text;
@@ -153,28 +167,56 @@ final class FieldReader {
     return number;
   }
 
-  /** ISO-8601 (with offset) or epoch milliseconds; null when absent. */
+  /** 2000-01-01T00:00:00Z: earlier epoch milliseconds are seconds sent by mistake, or junk. */
+  static final long EARLIEST_MILLIS = 946_684_800_000L;
+
+  /** 9999-12-31T23:59:59.999Z, the last ISO-8601 date without a sign. */
+  static final long LATEST_MILLIS = 253_402_300_799_999L;
+
+  /** ISO-8601 (with offset) or epoch milliseconds, in the years 2000 to 9999; null when absent. */
   Long timestamp(String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
     }
+    Long millis = null;
     if (value.isIntegralNumber() && value.canConvertToLong()) {
-      return value.longValue();
+      millis = value.longValue();
+    } else if (value.isTextual()) {
+      millis = isoMillis(value.textValue());
     }
-    if (value.isTextual()) {
+    if (millis == null) {
+      problem(
+          field, "must be ISO-8601 with an offset (2026-11-22T10:00:00Z) or epoch milliseconds");
+      return null;
+    }
+    if (millis < EARLIEST_MILLIS || millis > LATEST_MILLIS) {
+      problem(
+          field,
+          "must be a time in the years 2000 to 9999 (epoch milliseconds, not seconds), got "
+              + millis);
+      return null;
+    }
+    return millis;
+  }
+
+  /** The epoch milliseconds of an ISO-8601 time, saturated past a long's range; null if unread. */
+  private static Long isoMillis(String text) {
+    Instant instant;
+    try {
+      instant = OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeException e) {
       try {
-        return OffsetDateTime.parse(value.textValue()).toInstant().toEpochMilli();
-      } catch (DateTimeException e) {
-        try {
-          return Instant.parse(value.textValue()).toEpochMilli();
-        } catch (DateTimeException ignored) {
-          // reported below
-        }
+        instant = Instant.parse(text);
+      } catch (DateTimeException ignored) {
+        return null;
       }
     }
-    problem(field, "must be ISO-8601 with an offset (2026-11-22T10:00:00Z) or epoch milliseconds");
-    return null;
+    try {
+      return instant.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   /**
@@ -206,6 +248,10 @@ final class FieldReader {
         problem(field, "keys must be 1 to 128 characters");
         return null;
       }
+      if (hasNul(key)) {
+        problem(field, "keys " + NO_NUL);
+        return null;
+      }
       if (v.isNull()) {
         continue;
       }
@@ -216,6 +262,10 @@ final class FieldReader {
       String text = v.asText();
       if (text.length() > maxLength) {
         problem(field + "." + key, "must be at most " + maxLength + " characters");
+        return null;
+      }
+      if (hasNul(text)) {
+        problem(field + "." + key, NO_NUL);
         return null;
       }
       map.put(key, text);

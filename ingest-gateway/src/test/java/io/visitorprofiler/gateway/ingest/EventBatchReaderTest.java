@@ -324,6 +324,87 @@ class EventBatchReaderTest {
   }
 
   @Test
+  void aTimeOutsideTheYears2000To9999IsNamedNotAServerError() {
+    // Seconds where milliseconds belong (1970), and dates that overflow epoch milliseconds.
+    EventBatch batch =
+        read(
+            """
+            {"sentAt": "+300000000-01-01T00:00:00Z", "events": [
+              {"type": "heartbeat", "visitorId": "v-1", "timestamp": 1795860000},
+              {"type": "heartbeat", "visitorId": "v-1", "timestamp": "-300000000-01-01T00:00:00Z"},
+              {"type": "heartbeat", "visitorId": "v-1", "timestamp": -9223372036854775808},
+              {"type": "heartbeat", "visitorId": "v-1", "timestamp": "1999-12-31T23:59:59Z"},
+              {"type": "heartbeat", "visitorId": "v-1", "timestamp": "2000-01-01T00:00:00Z"}]}
+            """);
+
+    assertThat(wheres(batch))
+        .containsExactly(
+            "batch.sentAt",
+            "events[0].timestamp",
+            "events[1].timestamp",
+            "events[2].timestamp",
+            "events[3].timestamp");
+    assertThat(batch.problems().get(1).message()).contains("2000", "milliseconds");
+  }
+
+  @Test
+  void aNulCharacterInAnyTextIsRefusedTheDatabaseCouldNotStoreIt() {
+    EventBatch batch =
+        read(
+            """
+            {"events": [
+              {"type": "chat_message", "visitorId": "v-1", "chatId": "c-1", "text": "hi\\u0000"},
+              {"type": "offline_message", "visitorId": "v-1", "fields": {"email": "a@b.c\\u0000"},
+               "message": "ok"},
+              {"type": "custom_variables", "visitorId": "v-1", "variables": {"k\\u0000": "v"}},
+              {"type": "page_view", "visitorId": "v-1", "url": "https://shop.example/\\u0000"},
+              {"type": "chat_message", "visitorId": "v-1", "chatId": "c-1", "text": "tab\\tok"}]}
+            """);
+
+    assertThat(wheres(batch))
+        .containsExactly(
+            "events[0].text", "events[1].fields.email", "events[2].variables", "events[3].url");
+    assertThat(batch.problems().get(0).message()).contains("NUL");
+  }
+
+  @Test
+  void aUrlWithoutAHostIsReported() {
+    EventBatch batch =
+        read(
+            """
+            {"events": [
+              {"type": "page_view", "visitorId": "v-1", "url": "http://"},
+              {"type": "page_view", "visitorId": "v-1", "url": "https:///path"},
+              {"type": "page_view", "visitorId": "v-1", "url": "https://shop.example"}]}
+            """);
+
+    assertThat(wheres(batch)).containsExactly("events[0].url", "events[1].url");
+  }
+
+  @Test
+  void contentAfterTheBatchIsNotValidJson() {
+    EventBatch batch =
+        read(
+            """
+            {"events": [{"type": "heartbeat", "visitorId": "v-1"}]}
+            {"events": [{"type": "heartbeat", "visitorId": "v-2"}]}
+            """);
+
+    assertThat(batch.valid()).isFalse();
+    assertThat(batch.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.where()).startsWith("body:2:");
+              assertThat(p.message()).startsWith("not valid JSON");
+            });
+    assertThat(
+            read("{\"events\": [{\"type\": \"heartbeat\", \"visitorId\": \"v-1\"}]}\n  ")
+                .problems())
+        .isEmpty();
+  }
+
+  @Test
   void aBodyThatIsNotJsonIsReportedWithLineAndColumn() {
     EventBatch batch = read("{\n  \"events\": [\n    {\"type\": }\n  ]\n}");
 
@@ -360,7 +441,7 @@ class EventBatchReaderTest {
   @Test
   void anEmptyEventListIsReported() {
     assertThat(wheres(read("{\"events\": []}"))).containsExactly("events");
-    assertThat(wheres(read("{\"sentAt\": 1}"))).containsExactly("events");
+    assertThat(wheres(read("{\"sentAt\": 1795860001000}"))).containsExactly("events");
     assertThat(wheres(read("{\"events\": {\"type\": \"heartbeat\"}}"))).containsExactly("events");
   }
 
