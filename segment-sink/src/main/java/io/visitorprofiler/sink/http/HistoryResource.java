@@ -47,11 +47,23 @@ public final class HistoryResource implements HttpRoutes {
         (e, ctx) -> ctx.status(400).json(ApiError.of(e.getMessage())));
   }
 
+  /**
+   * The token must be one of ours; then no parameter may hold a NUL character, which the database
+   * refuses in text.
+   */
   private void authorize(Context ctx) {
     String presented =
         BearerTokens.from(ctx).orElseThrow(() -> new UnauthorizedResponse("missing Bearer token"));
     if (tokens.stream().noneMatch(t -> BearerTokens.matches(presented, t))) {
       throw new UnauthorizedResponse("invalid token");
+    }
+    ctx.pathParamMap().forEach(HistoryResource::refuseNul);
+    ctx.queryParamMap().forEach((name, values) -> values.forEach(v -> refuseNul(name, v)));
+  }
+
+  private static void refuseNul(String name, String value) {
+    if (value.indexOf('\0') >= 0) {
+      throw new BadRequestResponse(name + " must not contain the NUL character");
     }
   }
 
@@ -76,7 +88,7 @@ public final class HistoryResource implements HttpRoutes {
   private void transcripts(Context ctx) throws SQLException {
     authorize(ctx);
     Instant to = instant(ctx, "to", clock.instant());
-    Instant from = instant(ctx, "from", to.minus(Duration.ofDays(7)));
+    Instant from = from(ctx, to, Duration.ofDays(7));
     ctx.json(
         queries.transcripts(
             site(ctx), ctx.queryParam("segmentId"), from, to, limit(ctx), ctx.queryParam("after")));
@@ -85,14 +97,14 @@ public final class HistoryResource implements HttpRoutes {
   private void performance(Context ctx) throws SQLException {
     authorize(ctx);
     Instant to = instant(ctx, "to", clock.instant());
-    Instant from = instant(ctx, "from", to.minus(Duration.ofDays(7)));
+    Instant from = from(ctx, to, Duration.ofDays(7));
     ctx.json(Map.of("from", from, "to", to, "rows", queries.performance(site(ctx), from, to)));
   }
 
   private void counts(Context ctx) throws SQLException {
     authorize(ctx);
     Instant to = instant(ctx, "to", clock.instant());
-    Instant from = instant(ctx, "from", to.minus(Duration.ofHours(24)));
+    Instant from = from(ctx, to, Duration.ofHours(24));
     if (Duration.between(from, to).compareTo(Duration.ofDays(7)) > 0) {
       throw new BadRequestResponse("at most 7 days of minute counts per request");
     }
@@ -133,11 +145,27 @@ public final class HistoryResource implements HttpRoutes {
     if (raw == null || raw.isBlank()) {
       return defaultValue;
     }
+    Instant instant;
     try {
-      return Instant.parse(raw);
+      instant = Instant.parse(raw);
     } catch (DateTimeParseException e) {
       throw new BadRequestResponse(
           name + " must be an ISO-8601 instant such as 2026-11-22T10:00:00Z");
     }
+    if (instant.isBefore(HistoryQueries.EARLIEST) || instant.isAfter(HistoryQueries.LATEST)) {
+      throw new BadRequestResponse(name + " must be in the years 1970 to 9999");
+    }
+    return instant;
+  }
+
+  /** The range's start: {@code from}, or {@code span} before {@code to}; never after {@code to}. */
+  private static Instant from(Context ctx, Instant to, Duration span) {
+    Instant earliestDefault =
+        to.isBefore(HistoryQueries.EARLIEST.plus(span)) ? HistoryQueries.EARLIEST : to.minus(span);
+    Instant from = instant(ctx, "from", earliestDefault);
+    if (from.isAfter(to)) {
+      throw new BadRequestResponse("from must not be after to");
+    }
+    return from;
   }
 }

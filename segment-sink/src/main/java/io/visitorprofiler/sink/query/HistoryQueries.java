@@ -446,11 +446,20 @@ public final class HistoryQueries {
 
   private static Instant cursorTime(String text) {
     try {
-      return Instant.parse(text);
+      Instant time = Instant.parse(text);
+      if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+        throw new IllegalArgumentException("invalid cursor");
+      }
+      return time;
     } catch (java.time.format.DateTimeParseException e) {
       throw new IllegalArgumentException("invalid cursor");
     }
   }
+
+  /** The times a query may name: PostgreSQL's timestamps reach further, no history does. */
+  public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
   private static void bind(PreparedStatement q, Object[] params) throws SQLException {
     for (int i = 0; i < params.length; i++) {

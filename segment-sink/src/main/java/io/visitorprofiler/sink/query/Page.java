@@ -24,8 +24,8 @@ public record Page<T>(List<T> items, String next) {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid cursor");
     }
-    if (parts.length != expected) {
-      throw new IllegalArgumentException("invalid cursor");
+    if (parts.length != expected || String.join("", parts).indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("invalid cursor"); // a NUL is no key of ours
     }
     return parts;
   }

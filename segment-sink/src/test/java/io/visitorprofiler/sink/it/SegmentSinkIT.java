@@ -116,14 +116,17 @@ class SegmentSinkIT {
   }
 
   private static JsonNode get(String path) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.port() + path))
-                .header("Authorization", "Bearer demo-agent")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = request(path);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> request(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.port() + path))
+            .header("Authorization", "Bearer demo-agent")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static long count(String sql) throws Exception {
@@ -361,6 +364,31 @@ class SegmentSinkIT {
                 .get("items"))
         .isEmpty();
     assertThat(get("/v1/visitors/v10/segment-history?siteId=" + site).get("items")).hasSize(1);
+  }
+
+  @Test
+  void badParametersAreAClientErrorNamingTheParameterNotAServerError() throws Exception {
+    Map<String, String> refused =
+        Map.of(
+            "/v1/visitors/v1/segment-history?siteId=%00", "siteId",
+            "/v1/segments/s1/members?siteId=demo&after=AA", "cursor",
+            "/v1/transcripts?siteId=demo&to=-1000000000-01-01T00:00:00Z", "to",
+            "/v1/transcripts?siteId=demo&from=%2B300000-01-01T00:00:00Z", "from",
+            "/v1/segments-performance?siteId=demo&from=2026-11-22T10:00:00Z&to=2026-11-21T10:00:00Z",
+                "from",
+            "/v1/segments/s1/counts?siteId=demo&to=%2B300000-01-01T00:00:00Z", "to",
+            "/v1/segments/s1/members?siteId=demo&limit=abc", "limit");
+    for (Map.Entry<String, String> request : refused.entrySet()) {
+      HttpResponse<String> response = request(request.getKey());
+      assertThat(response.statusCode())
+          .as(request.getKey() + ": " + response.body())
+          .isEqualTo(400);
+      assertThat(JSON.readTree(response.body()).get("error").asText())
+          .as(request.getKey())
+          .contains(request.getValue());
+    }
+    // In a path, Jetty refuses it before any route (its own 400 page).
+    assertThat(request("/v1/segments/s1%00/members?siteId=demo").statusCode()).isEqualTo(400);
   }
 
   @Test

@@ -18,5 +18,7 @@ class PageTest {
   void aForeignOrMangledCursorIsRefused() {
     assertThatThrownBy(() -> Page.parts("%%%", 1)).hasMessage("invalid cursor");
     assertThatThrownBy(() -> Page.parts(Page.cursor("a", "b"), 1)).hasMessage("invalid cursor");
+    // A NUL, which the database refuses in text, is no key of ours.
+    assertThatThrownBy(() -> Page.parts("AA", 1)).hasMessage("invalid cursor");
   }
 }
