@@ -39,6 +39,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -143,24 +144,28 @@ public final class Main {
       Map<String, Object> consumerProps = new HashMap<>(settings.kafka());
       consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "vp-ingest-gateway-invitations");
-      consumerProps.putAll(settings.serdeConfig());
+      AvroDeserializer<Invitation> invitationValues = new AvroDeserializer<>(Invitation.class);
+      invitationValues.configure(settings.serdeConfig(), false);
       InvitationFeed feed =
           new InvitationFeed(
-              () -> {
-                AvroDeserializer<Invitation> deserializer =
-                    new AvroDeserializer<>(Invitation.class);
-                deserializer.configure(settings.serdeConfig(), false);
-                return new KafkaConsumer<>(consumerProps, new StringDeserializer(), deserializer);
-              },
+              () ->
+                  new KafkaConsumer<>(
+                      consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
+              invitationValues,
               Topics.INVITATIONS.name(),
-              hub,
+              hub::deliver,
               settings.invitationLookback(),
-              clock);
+              Duration.ofSeconds(1),
+              clock,
+              metrics);
       feed.start();
       InvitationStreamResource invitations =
           new InvitationStreamResource(settings.sites(), hub, Duration.ofSeconds(25), clock);
 
-      ServiceHealth health = new ServiceHealth().add("kafka", kafka).add("invitation-feed", feed);
+      // Intake is the gateway's job: a feed that cannot read invitations is shown on readiness
+      // but does not take the gateway out of service.
+      ServiceHealth health =
+          new ServiceHealth().add("kafka", kafka).addInformational("invitation-feed", feed);
       ServiceHttpServer http =
           ServiceHttpServer.start(
               "ingest-gateway",

@@ -133,6 +133,20 @@ public final class IngestResource implements HttpRoutes {
         retryAfter(ctx, Duration.ofSeconds(1));
         reject(ctx, 503, "busy: " + overloaded.reason() + "; retry later", "overloaded", List.of());
       }
+      case PublishResult.Unavailable unavailable -> {
+        log.warn(
+            "batch of {} events for site {} not sent: {}",
+            outgoing.size(),
+            site.siteId(),
+            unavailable.reason());
+        retryAfter(ctx, Duration.ofSeconds(5));
+        reject(
+            ctx,
+            503,
+            "the schema registry is unavailable; retry later",
+            "registry_unavailable",
+            List.of());
+      }
       case PublishResult.Failed failed -> {
         log.warn(
             "batch of {} events for site {} not acknowledged: {}",

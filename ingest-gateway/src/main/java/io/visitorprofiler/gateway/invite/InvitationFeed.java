@@ -1,10 +1,15 @@
 package io.visitorprofiler.gateway.invite;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.visitorprofiler.runtime.health.HealthCheck;
 import io.visitorprofiler.runtime.health.HealthStatus;
 import io.visitorprofiler.schemas.Invitation;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,39 +19,58 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads every partition of the invitation topic (no consumer group: each gateway instance sees all
  * invitations, so any instance can serve any visitor's page), starting {@code lookback} before now
- * so a restarted instance still has the recent ones, and hands them to the hub. Records that cannot
- * be read are skipped and counted by the consumer's deserializer wrapper.
+ * so a restarted instance still has the recent ones, and hands them on. A record that cannot be
+ * read is skipped and counted: one bad record must not stop every page's invitations. A schema
+ * registry outage is waited out on the record it was met with, nothing skipped.
  */
 public final class InvitationFeed implements HealthCheck, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InvitationFeed.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  private final Supplier<Consumer<String, Invitation>> consumers;
+  private final Supplier<Consumer<String, byte[]>> consumers;
+  private final Deserializer<Invitation> values;
   private final String topic;
-  private final InvitationHub hub;
+  private final java.util.function.Consumer<Invitation> deliver;
   private final Duration lookback;
+  private final Duration firstBackoff;
   private final Clock clock;
+  private final Counter unreadable;
   private final Thread thread;
-  private volatile Consumer<String, Invitation> consumer;
+  private volatile Consumer<String, byte[]> consumer;
   private volatile HealthStatus status = HealthStatus.down("starting");
   private volatile boolean running = true;
 
+  /**
+   * @param deliver where each invitation goes (the hub)
+   * @param firstBackoff the wait after a failure, doubling up to 30 s while it lasts
+   */
   public InvitationFeed(
-      Supplier<Consumer<String, Invitation>> consumers,
+      Supplier<Consumer<String, byte[]>> consumers,
+      Deserializer<Invitation> values,
       String topic,
-      InvitationHub hub,
+      java.util.function.Consumer<Invitation> deliver,
       Duration lookback,
-      Clock clock) {
+      Duration firstBackoff,
+      Clock clock,
+      MeterRegistry metrics) {
     this.consumers = consumers;
+    this.values = values;
     this.topic = topic;
-    this.hub = hub;
+    this.deliver = deliver;
     this.lookback = lookback;
+    this.firstBackoff = firstBackoff;
     this.clock = clock;
+    this.unreadable =
+        Counter.builder("vp.gateway.invitations.unreadable")
+            .description("Invitation records skipped because they could not be read")
+            .register(metrics);
     this.thread = Thread.ofPlatform().daemon().name("invitation-feed").unstarted(this::run);
   }
 
@@ -55,42 +79,89 @@ public final class InvitationFeed implements HealthCheck, AutoCloseable {
   }
 
   private void run() {
-    Duration backoff = Duration.ofSeconds(1);
+    Duration backoff = firstBackoff;
     while (running) {
-      try (Consumer<String, Invitation> c = consumers.get()) {
+      try (Consumer<String, byte[]> c = consumers.get()) {
         consumer = c;
         assignFromLookback(c);
         status = HealthStatus.up("reading " + topic);
-        backoff = Duration.ofSeconds(1);
+        backoff = firstBackoff;
+        Deque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
         while (running) {
-          for (ConsumerRecord<String, Invitation> record : c.poll(Duration.ofSeconds(1))) {
-            if (record.value() != null) {
-              hub.deliver(record.value());
-            }
+          if (pending.isEmpty()) {
+            c.poll(Duration.ofSeconds(1)).forEach(pending::add);
+          }
+          if (deliverPending(pending)) {
+            backoff = firstBackoff;
+          } else {
+            pause(backoff); // the registry is down: the same record again after the wait
+            backoff = longer(backoff);
           }
         }
       } catch (WakeupException e) {
         // closing
+      } catch (InterruptedException e) {
+        return;
       } catch (RuntimeException e) {
         if (!running) {
           break;
         }
-        status = HealthStatus.down(e.getClass().getSimpleName() + ": " + e.getMessage());
+        status = HealthStatus.down(e.getClass().getSimpleName());
         log.warn("invitation feed failed; retrying in {}", backoff, e);
         try {
-          Thread.sleep(backoff.toMillis());
+          pause(backoff);
         } catch (InterruptedException interrupted) {
           return;
         }
-        backoff =
-            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-                ? Duration.ofSeconds(30)
-                : backoff.multipliedBy(2);
+        backoff = longer(backoff);
       }
     }
   }
 
-  private void assignFromLookback(Consumer<String, Invitation> c) {
+  /** Hands on the pending records in order; false when the registry is down (they stay). */
+  private boolean deliverPending(Deque<ConsumerRecord<String, byte[]>> pending) {
+    for (ConsumerRecord<String, byte[]> record; (record = pending.peek()) != null; ) {
+      if (record.value() != null) {
+        Invitation invitation;
+        try {
+          invitation = values.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+          if (SchemaRegistryException.isOutage(e)) {
+            status = HealthStatus.down("schema registry unavailable");
+            log.warn("schema registry unavailable; invitations wait");
+            return false;
+          }
+          invitation = null;
+          unreadable.increment();
+          log.warn(
+              "invitation {}-{}@{} unreadable, skipped: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.getClass().getSimpleName());
+        }
+        if (invitation != null) {
+          deliver.accept(invitation);
+        }
+      }
+      pending.poll();
+    }
+    if (!status.up()) {
+      status = HealthStatus.up("reading " + topic);
+    }
+    return true;
+  }
+
+  private void pause(Duration wait) throws InterruptedException {
+    Thread.sleep(wait.toMillis());
+  }
+
+  private static Duration longer(Duration backoff) {
+    Duration doubled = backoff.multipliedBy(2);
+    return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+  }
+
+  private void assignFromLookback(Consumer<String, byte[]> c) {
     List<TopicPartition> partitions =
         c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -122,7 +193,7 @@ public final class InvitationFeed implements HealthCheck, AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
-    Consumer<String, Invitation> c = consumer;
+    Consumer<String, byte[]> c = consumer;
     if (c != null) {
       c.wakeup();
     }

@@ -2,6 +2,7 @@ package io.visitorprofiler.gateway.publish;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,11 +61,22 @@ public final class EventPublisher implements AutoCloseable {
       return new PublishResult.Overloaded("batch larger than the in-flight limit");
     }
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(n);
-    for (OutgoingEvent event : events) {
-      // Serialize first: a registry failure must not leave half a batch sent.
-      records.add(
-          new ProducerRecord<>(
-              event.topic(), event.key(), values.serialize(event.topic(), event.value())));
+    try {
+      for (OutgoingEvent event : events) {
+        // Serialize first: a registry failure must not leave half a batch sent.
+        records.add(
+            new ProducerRecord<>(
+                event.topic(), event.key(), values.serialize(event.topic(), event.value())));
+      }
+    } catch (RuntimeException e) {
+      if (SchemaRegistryException.isOutage(e)) {
+        int status = SchemaRegistryException.in(e).orElseThrow().status();
+        return new PublishResult.Unavailable(
+            status == 0
+                ? "no answer from the schema registry"
+                : "schema registry answered " + status);
+      }
+      throw e; // a record its schema refuses: our bug, not the client's
     }
     if (!inFlight.tryAcquire(n, admissionWait.toMillis(), TimeUnit.MILLISECONDS)) {
       return new PublishResult.Overloaded("too many events waiting for Kafka");

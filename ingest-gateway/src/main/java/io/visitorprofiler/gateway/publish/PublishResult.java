@@ -9,6 +9,12 @@ public sealed interface PublishResult {
   record Overloaded(String reason) implements PublishResult {}
 
   /**
+   * The schema registry, which every event's encoding needs, cannot be reached or refuses this
+   * gateway; nothing of the batch was sent.
+   */
+  record Unavailable(String reason) implements PublishResult {}
+
+  /**
    * Kafka did not acknowledge every event in time; some may have been written (a retry can
    * duplicate them; event ids let consumers tell).
    */

@@ -1,11 +1,13 @@
 package io.visitorprofiler.gateway.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visitorprofiler.schemas.Heartbeat;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,6 +41,39 @@ class EventPublisherTest {
     if (publisher != null) {
       publisher.close();
     }
+  }
+
+  @Test
+  void aSchemaRegistryOutageSendsNothingAndSaysSo() throws InterruptedException {
+    MockProducer<String, byte[]> producer = producer(true);
+    Serializer<SpecificRecord> unreachable =
+        (topic, record) -> {
+          throw new SerializationException(
+              "cannot register",
+              new SchemaRegistryException("registry at http://r: connection refused", 0, 0, null));
+        };
+    publisher =
+        new EventPublisher(producer, unreachable, 10, Duration.ofMillis(100), LONG, metrics);
+
+    PublishResult result = publisher.publish(events("v-1", "v-2"));
+
+    assertThat(result).isInstanceOf(PublishResult.Unavailable.class);
+    assertThat(producer.history()).isEmpty();
+    assertThat(inFlight()).isZero();
+  }
+
+  @Test
+  void aRecordTheRegistryRefusesIsNoOutage() {
+    Serializer<SpecificRecord> refusing =
+        (topic, record) -> {
+          throw new SerializationException(
+              "refused", new SchemaRegistryException("incompatible schema", 409, 409, null));
+        };
+    publisher =
+        new EventPublisher(producer(true), refusing, 10, Duration.ofMillis(100), LONG, metrics);
+
+    assertThatThrownBy(() -> publisher.publish(events("v-1")))
+        .isInstanceOf(SerializationException.class);
   }
 
   @Test

@@ -69,7 +69,7 @@ public final class ServiceHttpServer implements AutoCloseable {
                   "/health/ready",
                   ctx -> {
                     Map<String, HealthStatus> checks = health.evaluate();
-                    boolean ready = ServiceHealth.allUp(checks);
+                    boolean ready = health.ready(checks);
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("status", ready ? "UP" : "DOWN");
                     body.put("checks", checks);

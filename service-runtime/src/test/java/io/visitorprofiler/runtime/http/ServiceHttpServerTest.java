@@ -29,8 +29,16 @@ class ServiceHttpServerTest {
         new ServiceHealth()
             .add(
                 "kafka",
-                () ->
-                    kafkaUp.get() ? HealthStatus.up("reachable") : HealthStatus.down("no broker"));
+                () -> kafkaUp.get() ? HealthStatus.up("reachable") : HealthStatus.down("no broker"))
+            .addInformational("side-feature", () -> HealthStatus.down("not reading"))
+            .add(
+                "throws",
+                () -> {
+                  if (kafkaUp.get()) {
+                    return HealthStatus.up("fine");
+                  }
+                  throw new IllegalStateException("secret://user:pass@host");
+                });
     HttpRoutes secret =
         routes ->
             routes.get(
@@ -55,10 +63,17 @@ class ServiceHttpServerTest {
 
     HttpResponse<String> notReady = get("/health/ready", null);
     assertThat(notReady.statusCode()).isEqualTo(503);
-    assertThat(notReady.body()).contains("\"status\":\"DOWN\"").contains("no broker");
+    assertThat(notReady.body())
+        .contains("\"status\":\"DOWN\"")
+        .contains("no broker")
+        .contains("IllegalStateException")
+        .doesNotContain("user:pass");
 
     kafkaUp.set(true);
-    assertThat(get("/health/ready", null).statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = get("/health/ready", null);
+    assertThat(ready.statusCode()).isEqualTo(200);
+    // A side feature that is down is shown, and the service is ready without it.
+    assertThat(ready.body()).contains("side-feature").contains("not reading");
   }
 
   @Test
