@@ -199,7 +199,8 @@ public final class Main {
     @Override
     public void close() {
       log.info("stopping ingest-gateway");
-      streams.close(); // open event streams first, or the server waits for them
+      http.drain(); // not ready first: a load balancer stops sending while requests still land
+      streams.close(); // then the open event streams, or the server's stop waits for them
       http.close();
       for (int i = parts.size() - 1; i >= 0; i--) {
         try {

@@ -37,6 +37,7 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
   private final InvitationHub hub;
   private final Clock clock;
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private final ScheduledExecutorService pinger =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("sse-keepalive").unstarted(r));
@@ -80,6 +81,11 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
     String visitorId = client.ctx().pathParam("visitorId");
     InvitationHub.Listener listener = invitation -> send(client, invitation);
     clients.add(client);
+    if (closed) { // stopping (after close() took its copy): the page reconnects elsewhere
+      clients.remove(client);
+      client.close();
+      return;
+    }
     client.onClose(
         () -> {
           clients.remove(client);
@@ -108,6 +114,7 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
   /** Ends every open stream; call before the HTTP server stops. */
   @Override
   public void close() {
+    closed = true;
     pinger.shutdownNow();
     List<SseClient> open = new ArrayList<>(clients);
     clients.clear();

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,13 @@ public final class ServiceHttpServer implements AutoCloseable {
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private final Javalin app;
+  private final HttpSettings settings;
+  private final AtomicBoolean stopping;
 
-  private ServiceHttpServer(Javalin app) {
+  private ServiceHttpServer(Javalin app, HttpSettings settings, AtomicBoolean stopping) {
     this.app = app;
+    this.settings = settings;
+    this.stopping = stopping;
   }
 
   public static ServiceHttpServer start(
@@ -44,9 +50,16 @@ public final class ServiceHttpServer implements AutoCloseable {
       ServiceHealth health,
       PrometheusMeterRegistry metrics,
       List<HttpRoutes> resources) {
+    AtomicBoolean stopping = new AtomicBoolean();
     Javalin app =
         Javalin.create(
             config -> {
+              // A stop waits for the requests being answered (Javalin's handler goes inside).
+              config.jetty.modifyServer(
+                  server -> {
+                    server.setHandler(new GracefulHandler());
+                    server.setStopTimeout(settings.stopTimeout().toMillis());
+                  });
               config.concurrency.useVirtualThreads = true;
               config.startup.showJavalinBanner = false;
               // Javalin copies every result into Jetty's (pooled) output buffer through a buffer
@@ -69,9 +82,9 @@ public final class ServiceHttpServer implements AutoCloseable {
                   "/health/ready",
                   ctx -> {
                     Map<String, HealthStatus> checks = health.evaluate();
-                    boolean ready = health.ready(checks);
+                    boolean ready = health.ready(checks) && !stopping.get();
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("status", ready ? "UP" : "DOWN");
+                    body.put("status", stopping.get() ? "STOPPING" : ready ? "UP" : "DOWN");
                     body.put("checks", checks);
                     ctx.status(ready ? 200 : 503).json(body);
                   });
@@ -93,7 +106,7 @@ public final class ServiceHttpServer implements AutoCloseable {
             });
     app.start();
     log.info("{} listening on http://{}:{}", service, settings.host(), app.port());
-    return new ServiceHttpServer(app);
+    return new ServiceHttpServer(app, settings, stopping);
   }
 
   private static String route(io.javalin.http.Context ctx) {
@@ -109,8 +122,31 @@ public final class ServiceHttpServer implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Says {@code STOPPING} on readiness for the drain delay, then stops accepting and waits up to
+   * the stop timeout for the requests being answered.
+   */
   @Override
   public void close() {
+    drain();
     app.stop();
+  }
+
+  /**
+   * Says {@code STOPPING} on readiness and waits the drain delay, once; the server still answers. A
+   * service with long-lived streams drains, ends its streams, then closes.
+   */
+  public void drain() {
+    if (stopping.getAndSet(true)) {
+      return;
+    }
+    if (settings.drainDelay().isPositive()) {
+      log.info("stopping: not ready, draining for {}", settings.drainDelay());
+      try {
+        Thread.sleep(settings.drainDelay().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

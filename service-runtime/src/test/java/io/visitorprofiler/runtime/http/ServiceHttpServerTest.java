@@ -10,7 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +98,60 @@ class ServiceHttpServerTest {
         .contains("jvm_memory_used_bytes")
         .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/health/live\"")
         .contains("service=\"test-service\"");
+  }
+
+  @Test
+  void aStopSaysNotReadyFirstAndLetsARequestInFlightFinish() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    HttpRoutes slow =
+        routes ->
+            routes.post(
+                "/v1/slow",
+                ctx -> {
+                  entered.countDown();
+                  release.await();
+                  ctx.status(202).json(java.util.Map.of("accepted", 1));
+                });
+    kafkaUp.set(true);
+    ServiceHttpServer stopping =
+        ServiceHttpServer.start(
+            "test-service",
+            new HttpSettings("127.0.0.1", 0, Duration.ofMillis(1500), Duration.ofSeconds(10)),
+            new ServiceHealth(),
+            ServiceMetrics.create("test-service"),
+            List.of(slow));
+    String base = "http://127.0.0.1:" + stopping.port();
+    CompletableFuture<HttpResponse<String>> inFlight =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(base + "/v1/slow"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(stopping::close);
+    // While the drain delay runs, readiness says the service is going away; it still answers.
+    HttpResponse<String> ready = null;
+    for (int i = 0; i < 50; i++) {
+      ready =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (ready.statusCode() == 503) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("STOPPING");
+
+    // Past the drain delay the server stops, and waits for the request it is answering.
+    Thread.sleep(2_000);
+    assertThat(stopped).isNotDone();
+    release.countDown();
+    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+    stopped.get(20, TimeUnit.SECONDS);
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {
