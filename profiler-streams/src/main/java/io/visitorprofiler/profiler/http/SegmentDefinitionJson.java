@@ -63,6 +63,10 @@ public record SegmentDefinitionJson(
     if (minDwellSeconds != null && (minDwellSeconds < 0 || minDwellSeconds > 86_400)) {
       problems.add(new Problem("minDwellSeconds", "must be from 0 to 86400"));
     }
+    if (alerts != null) {
+      entries(problems, "notify.agents", alerts.agents());
+      entries(problems, "notify.departments", alerts.departments());
+    }
     if (invitation != null) {
       required(problems, "invitation.message", invitation.message(), 500);
       if (invitation.minutesBetween() != null && invitation.minutesBetween() < 0) {
@@ -71,6 +75,10 @@ public record SegmentDefinitionJson(
       List<Variant> variants = invitation.variants() == null ? List.of() : invitation.variants();
       for (int i = 0; i < variants.size(); i++) {
         Variant v = variants.get(i);
+        if (v == null) {
+          problems.add(new Problem("invitation.variants[" + i + "]", "must be an object"));
+          continue;
+        }
         required(problems, "invitation.variants[" + i + "].variantId", v.variantId(), 40);
         required(problems, "invitation.variants[" + i + "].message", v.message(), 500);
         if (v.weight() != null && v.weight() < 1) {
@@ -79,6 +87,16 @@ public record SegmentDefinitionJson(
       }
     }
     return problems;
+  }
+
+  /** Each entry of a list of names (agents, departments) is a name of at most 128 characters. */
+  private static void entries(List<Problem> problems, String field, List<String> values) {
+    if (values == null) {
+      return;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      required(problems, field + "[" + i + "]", values.get(i), 128);
+    }
   }
 
   private static void required(List<Problem> problems, String field, String value, int max) {

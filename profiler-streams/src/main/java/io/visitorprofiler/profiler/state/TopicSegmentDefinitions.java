@@ -4,6 +4,7 @@ import io.javalin.http.ServiceUnavailableResponse;
 import io.visitorprofiler.profiler.http.SegmentDefinitions;
 import io.visitorprofiler.profiler.topology.ProfilerTopology;
 import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.registry.SchemaRegistryException;
 import io.visitorprofiler.schemas.topic.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -66,6 +68,13 @@ public final class TopicSegmentDefinitions implements SegmentDefinitions {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableResponse("interrupted");
+    } catch (KafkaException e) {
+      // The serializer runs inside send(): a registry it cannot reach fails here, not in the
+      // future.
+      if (SchemaRegistryException.isOutage(e)) {
+        throw new ServiceUnavailableResponse("the schema registry is unavailable; retry later");
+      }
+      throw e;
     }
   }
 

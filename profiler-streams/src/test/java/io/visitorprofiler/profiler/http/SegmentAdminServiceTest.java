@@ -105,6 +105,30 @@ class SegmentAdminServiceTest {
   }
 
   @Test
+  void aNullOrBlankEntryInAListIsNamedNotAServerErrorOrSilentlyKept() throws Exception {
+    String body =
+        """
+        {"siteId": "demo", "name": "Repeat visitors", "label": "Repeat", "color": "#1565c0",
+         "priority": 30, "condition": "visitor.visits >= 2",
+         "notify": {"agents": [null, " "], "departments": [null]},
+         "invitation": {"message": "Hi", "variants": [null]}}
+        """;
+    for (String query : List.of("?dryRun=true", "")) {
+      HttpResponse<String> refused = put("repeat", body, query);
+      assertThat(refused.statusCode()).as(query + refused.body()).isEqualTo(400);
+      List<String> wheres = new ArrayList<>();
+      json(refused).get("problems").forEach(p -> wheres.add(p.get("where").asText()));
+      assertThat(wheres)
+          .containsExactly(
+              "notify.agents[0]",
+              "notify.agents[1]",
+              "notify.departments[0]",
+              "invitation.variants[0]");
+    }
+    assertThat(definitions.published).isEmpty();
+  }
+
+  @Test
   void twoEditsSentAtOnceBecomeTwoVersions() throws Exception {
     // The first edit to read the catalogue waits for another to read it too (a second, where edits
     // are taken one at a time): without that, both read no definition and both became version 1.
