@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,24 @@ public final class DeadLetters {
             .register(metrics);
   }
 
+  /**
+   * The dead letter could not be written (Kafka or the schema registry unavailable): the record's
+   * batch is not done, and is retried like any outage.
+   */
+  public static final class Unavailable extends RuntimeException {
+    Unavailable(ConsumerRecord<String, byte[]> record, Exception cause) {
+      super(
+          "cannot write the dead letter of "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset(),
+          cause);
+    }
+  }
+
+  /** Writes the dead letter and waits for it; {@link Unavailable} when it could not be written. */
   public void send(ConsumerRecord<String, byte[]> record, String reason, Exception error) {
     DeadLetter letter =
         new DeadLetter(
@@ -54,9 +73,10 @@ public final class DeadLetters {
           .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing a dead letter", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write a dead letter for " + record.topic(), e);
+      throw new Unavailable(record, e);
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      // KafkaException: the serializer runs inside send(), so a registry outage fails here.
+      throw new Unavailable(record, e);
     }
     counter.increment();
     log.warn(

@@ -32,6 +32,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,6 +155,11 @@ public final class SinkLoop implements Runnable, HealthCheck {
         status = HealthStatus.down("schema registry unavailable");
         log.warn("schema registry unavailable; retrying the batch in {}", retryBackoff);
         waitPaused(c, retryBackoff);
+      } catch (DeadLetters.Unavailable e) {
+        // Read again (its dead letters with it) or written again, keyed: nothing is lost.
+        status = HealthStatus.down("dead-letter topic unavailable");
+        log.warn("{}; retrying the batch in {}", e.getMessage(), retryBackoff);
+        waitPaused(c, retryBackoff);
       } catch (SQLException e) {
         if (!transientFailure(e)) {
           throw new IllegalStateException("the database refused a batch it should take", e);
@@ -247,7 +254,7 @@ public final class SinkLoop implements Runnable, HealthCheck {
         if (transientFailure(e)) {
           throw e;
         }
-        deadLetters.send(d.record, "not writable: " + e.getMessage(), e);
+        deadLetters.send(d.record, "not writable: " + withoutValues(e), e);
       }
     }
   }
@@ -264,6 +271,27 @@ public final class SinkLoop implements Runnable, HealthCheck {
             "erasure request {} carried out: {} rows deleted", erasure.getRequestId(), deleted);
       }
       default -> throw new IllegalArgumentException("unexpected record " + value.getClass());
+    }
+  }
+
+  /**
+   * What the database refused, by SQLSTATE and the names it gives (table, column, constraint),
+   * never its message: PostgreSQL's detail quotes the refused values (a form's e-mail address).
+   */
+  static String withoutValues(SQLException e) {
+    StringBuilder reason = new StringBuilder("SQLSTATE ").append(e.getSQLState());
+    if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+      ServerErrorMessage server = p.getServerErrorMessage();
+      append(reason, "table", server.getTable());
+      append(reason, "column", server.getColumn());
+      append(reason, "constraint", server.getConstraint());
+    }
+    return reason.toString();
+  }
+
+  private static void append(StringBuilder reason, String what, String name) {
+    if (name != null) {
+      reason.append(", ").append(what).append(' ').append(name);
     }
   }
 

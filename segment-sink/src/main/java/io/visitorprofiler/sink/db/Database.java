@@ -36,6 +36,9 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(settings.poolSize());
     config.setAutoCommit(true);
     config.setConnectionTimeout(5_000); // a database outage shows within seconds, then retries
+    // The driver's messages would quote the server's detail, which holds refused values (a
+    // visitor's form input): messages end up in logs and dead letters.
+    config.addDataSourceProperty("logServerErrorDetail", "false");
     EmbeddedPostgres embedded = null;
     if (settings.jdbcUrl().isPresent()) {
       config.setJdbcUrl(settings.jdbcUrl().get());

@@ -16,6 +16,7 @@ import io.visitorprofiler.schemas.ErasureRequest;
 import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.InvitationOutcome;
 import io.visitorprofiler.schemas.InvitationResponse;
+import io.visitorprofiler.schemas.PrechatSubmitted;
 import io.visitorprofiler.schemas.Purchase;
 import io.visitorprofiler.schemas.Transition;
 import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
@@ -426,6 +427,35 @@ class SegmentSinkIT {
     assertThat(found).isNotNull();
     assertThat(found.getOriginTopic()).isEqualTo(Topics.SEGMENT_CHANGES.name());
     assertThat(found.getReason()).startsWith("unreadable");
+  }
+
+  @Test
+  void aRecordTheDatabaseRefusesIsDeadLetteredWithoutTheVisitorsValuesInTheReason()
+      throws Exception {
+    // A form value with a NUL (the gateway refuses it; this one was written around it): the
+    // database refuses it, and its error detail would quote the JSON around it.
+    String site = "s-refused";
+    send(
+        Topics.CHAT.name(),
+        "v-refused",
+        SinkFixture.chat(
+            site,
+            "v-refused",
+            "c-refused",
+            "e-refused",
+            T0,
+            new PrechatSubmitted(Map.of("email", "alice@example.com\u0000"))));
+    AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(DeadLetter.class);
+    letters.configure(Map.of(SchemaRegistryConfig.URL, registry.url()), false);
+    DeadLetter found =
+        kafka
+            .firstRecord(
+                Topics.DEAD_LETTER.name(), r -> "v-refused".equals(r.key()), Duration.ofSeconds(30))
+            .map(r -> letters.deserialize(r.topic(), r.value()))
+            .orElse(null);
+    assertThat(found).isNotNull();
+    assertThat(found.getReason()).startsWith("not writable").contains("22P05");
+    assertThat(found.getReason()).doesNotContain("alice", "example.com");
   }
 
   @Test
