@@ -25,6 +25,7 @@ import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
 import io.visitorprofiler.schemas.Invitation;
+import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
@@ -87,7 +88,7 @@ public final class Main {
           "ingest-gateway for sites {} with Kafka {{}}, registry {}",
           settings.sites().sites().stream().map(s -> s.siteId()).toList(),
           KafkaClientProperties.describe(settings.kafka()),
-          settings.schemaRegistryUrl());
+          SchemaRegistryConfig.redacted(settings.schemaRegistryUrl()));
       List<AutoCloseable> parts = new ArrayList<>();
       PrometheusMeterRegistry metrics = ServiceMetrics.create("ingest-gateway");
 

@@ -30,6 +30,7 @@ import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.InvitationResponse;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
@@ -101,7 +102,7 @@ public final class Main {
       log.info(
           "notifier with Kafka {{}}, registry {}",
           KafkaClientProperties.describe(settings.kafka()),
-          settings.schemaRegistryUrl());
+          SchemaRegistryConfig.redacted(settings.schemaRegistryUrl()));
       PrometheusMeterRegistry metrics = ServiceMetrics.create("notifier");
       AlertHub hub = new AlertHub(settings.replayAlerts(), settings.replayWindow(), clock);
       metrics.gauge("vp.notifier.agents.connected", hub, AlertHub::connected);

@@ -61,7 +61,7 @@ public final class Main {
         "profiler-streams {} with Kafka {{}}, registry {}, state in {}",
         settings.applicationId(),
         KafkaClientProperties.describe(settings.kafka()),
-        settings.schemaRegistryUrl(),
+        SchemaRegistryConfig.redacted(settings.schemaRegistryUrl()),
         settings.stateDir());
 
     PrometheusMeterRegistry metrics = ServiceMetrics.create("profiler-streams");

@@ -16,6 +16,7 @@ import io.visitorprofiler.schemas.DeadLetter;
 import io.visitorprofiler.schemas.ErasureRequest;
 import io.visitorprofiler.schemas.Invitation;
 import io.visitorprofiler.schemas.SegmentChange;
+import io.visitorprofiler.schemas.registry.SchemaRegistryConfig;
 import io.visitorprofiler.schemas.serde.AvroDeserializer;
 import io.visitorprofiler.schemas.serde.AvroSerializer;
 import io.visitorprofiler.schemas.topic.Topics;
@@ -99,7 +100,7 @@ public final class Main {
       log.info(
           "segment-sink with Kafka {{}}, registry {}",
           KafkaClientProperties.describe(settings.kafka()),
-          settings.schemaRegistryUrl());
+          SchemaRegistryConfig.redacted(settings.schemaRegistryUrl()));
       PrometheusMeterRegistry metrics = ServiceMetrics.create("segment-sink");
       Database database = Database.open(settings);
 

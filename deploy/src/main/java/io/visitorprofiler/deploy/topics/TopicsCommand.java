@@ -40,6 +40,10 @@ public final class TopicsCommand {
   }
 
   static int run(String[] args, EnvConfig env, PrintStream out, PrintStream err) {
+    if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+      out.println(USAGE);
+      return 0;
+    }
     Options options;
     try {
       options = Options.parse(args);

@@ -26,6 +26,16 @@ class TopicsCommandTest {
   }
 
   @Test
+  void helpPrintsTheUsageAndSucceeds() {
+    for (String[] args : new String[][] {{"--help"}, {"-h"}, {"apply", "--help"}}) {
+      assertThat(run(args)).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: vp topics");
+      assertThat(err()).isEmpty();
+      out.reset();
+    }
+  }
+
+  @Test
   void aBadTopicFileIsNamedWithItsProblems() {
     assertThat(run("verify", "--file", "/nonexistent/topics.yaml")).isEqualTo(2);
     assertThat(err()).contains("cannot read topic file /nonexistent/topics.yaml");

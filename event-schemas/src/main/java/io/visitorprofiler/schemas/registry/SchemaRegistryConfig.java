@@ -32,7 +32,7 @@ public record SchemaRegistryConfig(
 
   public SchemaRegistryConfig {
     if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
-      throw new IllegalArgumentException(URL + " must be an http(s) URL, got " + url);
+      throw new IllegalArgumentException(URL + " must be an http(s) URL, got " + redacted(url));
     }
     url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     if (basicAuthUserInfo.isPresent() && !basicAuthUserInfo.get().contains(":")) {
@@ -41,6 +41,19 @@ public record SchemaRegistryConfig(
     if (retries < 0) {
       throw new IllegalArgumentException(RETRIES + " must not be negative");
     }
+  }
+
+  /**
+   * A registry URL fit for a log: without user information (credentials belong in {@link
+   * #BASIC_AUTH_USER_INFO}, but may have been put in the URL) or a query.
+   */
+  public static String redacted(String url) {
+    if (url == null) {
+      return null;
+    }
+    String shown = url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#]*@", "$1***@");
+    int query = shown.indexOf('?');
+    return query < 0 ? shown : shown.substring(0, query) + "?***";
   }
 
   /** The serde settings of a service: the registry's URL and, when given, its credentials. */

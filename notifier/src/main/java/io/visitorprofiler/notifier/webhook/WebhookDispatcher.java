@@ -177,10 +177,10 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
       }
       dead.increment();
+      // Not the delivery's key: a change id, which begins with the visitor's id.
       log.warn(
-          "{} gave up on delivery {} after {} attempts: {}",
+          "{} gave up on a delivery after {} attempts ({}); it goes to the dead-letter topic",
           webhook,
-          delivery.key(),
           policy.maxAttempts(),
           lastError);
       deadLetters.send(
