@@ -110,11 +110,29 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
       throw new BadRequestResponse(
           "the body must be a JSON object such as {\"popupMuted\": true, \"soundMuted\": false}");
     }
-    MuteStore.Mute mute =
-        new MuteStore.Mute(
-            body.path("popupMuted").booleanValue(), body.path("soundMuted").booleanValue());
+    body.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!name.equals("popupMuted") && !name.equals("soundMuted")) {
+                throw new BadRequestResponse(
+                    "unknown field '" + name + "'; the fields are popupMuted and soundMuted");
+              }
+            });
+    MuteStore.Mute mute = new MuteStore.Mute(flag(body, "popupMuted"), flag(body, "soundMuted"));
     mutes.set(ctx.pathParam("agentId"), ctx.pathParam("segmentId"), mute);
     ctx.json(mute);
+  }
+
+  /** A boolean field; absent or null means false. */
+  private static boolean flag(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw new BadRequestResponse(field + " must be true or false");
+    }
+    return value.booleanValue();
   }
 
   @Override

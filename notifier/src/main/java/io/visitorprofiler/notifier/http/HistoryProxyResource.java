@@ -51,7 +51,10 @@ public final class HistoryProxyResource implements HttpRoutes {
     }
     forward(
         ctx,
-        "/v1/segments/" + URLEncoder.encode(segment, StandardCharsets.UTF_8) + "/counts",
+        // A path segment: URLEncoder's '+' for a space would be a literal '+' there.
+        "/v1/segments/"
+            + URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20")
+            + "/counts",
         "siteId",
         "from",
         "to");

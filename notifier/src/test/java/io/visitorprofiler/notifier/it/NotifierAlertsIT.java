@@ -268,7 +268,8 @@ class NotifierAlertsIT {
     // The same visitor again within the window: no second alert. The agent mutes the pop-up.
     append(entered("v-ada"));
     assertThat(muteVip("{\"popupMuted\": true}").statusCode()).isEqualTo(200);
-    for (String bad : List.of("{", "null", "[true]")) {
+    for (String bad :
+        List.of("{", "null", "[true]", "{\"popupMuted\": \"true\"}", "{\"popupMute\": true}")) {
       assertThat(muteVip(bad).statusCode()).as(bad).isEqualTo(400);
     }
     append(entered("v-bob"));
