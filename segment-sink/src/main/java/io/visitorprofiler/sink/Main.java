@@ -186,15 +186,23 @@ public final class Main {
       for (int w = 0; w < loops.size(); w++) {
         health.add(loops.size() == 1 ? "delivery" : "delivery-" + w, loops.get(w));
       }
-      ServiceHttpServer http =
-          ServiceHttpServer.start(
-              "segment-sink",
-              settings.http(),
-              health,
-              metrics,
-              List.of(
-                  new HistoryResource(
-                      new HistoryQueries(database.dataSource()), settings.readTokens(), clock)));
+      ServiceHttpServer http;
+      try {
+        http =
+            ServiceHttpServer.start(
+                "segment-sink",
+                settings.http(),
+                health,
+                metrics,
+                List.of(
+                    new HistoryResource(
+                        new HistoryQueries(database.dataSource()), settings.readTokens(), clock)));
+      } catch (RuntimeException e) {
+        // The port is taken, say: stop what runs already, or the process goes on writing
+        // without HTTP, health or a way to stop it.
+        stop(loops, loopThreads, deadLetterProducer, database);
+        throw e;
+      }
       return new Sink(database, loops, loopThreads, deadLetterProducer, http);
     }
 
@@ -222,6 +230,15 @@ public final class Main {
     public void close() {
       log.info("stopping segment-sink");
       http.close();
+      stop(loops, loopThreads, deadLetterProducer, database);
+    }
+
+    /** Stops the delivery loops (each commits what it wrote), then the producer and database. */
+    private static void stop(
+        List<SinkLoop> loops,
+        List<Thread> loopThreads,
+        KafkaProducer<String, DeadLetter> deadLetterProducer,
+        Database database) {
       loops.forEach(SinkLoop::stop);
       try {
         for (Thread loopThread : loopThreads) {

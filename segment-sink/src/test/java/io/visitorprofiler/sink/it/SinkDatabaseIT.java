@@ -2,6 +2,7 @@ package io.visitorprofiler.sink.it;
 
 import static io.visitorprofiler.sink.it.SinkFixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.visitorprofiler.runtime.config.EnvConfig;
@@ -18,6 +19,8 @@ import io.visitorprofiler.testkit.KafkaClusterExtension;
 import io.visitorprofiler.testkit.SchemaRegistryExtension;
 import io.visitorprofiler.testkit.WholeTopic;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -150,6 +153,25 @@ class SinkDatabaseIT {
             SinkLoop.AfterDatabaseCommit.NONE)) {
       assertThat(historyRows(again, "s-embedded", 5)).isEqualTo(5);
     }
+  }
+
+  @Test
+  void aStartThatFailsLeavesNoDeliveryLoopRunning() throws Exception {
+    Map<String, String> env = env("port-taken");
+    env.put("VP_SINK_EMBEDDED_DATA_DIR", dir.resolve("port-taken-pg").toString());
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      env.put("VP_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+      assertThatThrownBy(
+              () ->
+                  Main.Sink.start(
+                      SinkSettings.fromEnv(new EnvConfig(env)),
+                      Clock.systemUTC(),
+                      SinkLoop.AfterDatabaseCommit.NONE))
+          .isNotNull();
+    }
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(t -> t.getName().startsWith("sink-loop") && t.isAlive())
+        .isEmpty();
   }
 
   @Test
