@@ -133,10 +133,18 @@ public final class WebhookDispatcher implements AutoCloseable {
       this.thread = Thread.ofVirtual().name("webhook-" + webhook.segmentId()).unstarted(this::run);
     }
 
+    /** Delivers until closed; a delivery that fails unexpectedly is logged, the next goes on. */
     private void run() {
       try {
         while (true) {
-          deliver(queue.take());
+          Delivery delivery = queue.take();
+          try {
+            deliver(delivery);
+          } catch (RuntimeException e) {
+            // Its dead letter could not be written (the registry down, say): the change is lost
+            // for this webhook, the webhook is not.
+            log.error("{} could not finish a delivery", webhook, e);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
