@@ -128,21 +128,36 @@ public final class Main {
               settings.webhooks(),
               HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
               settings.webhookPolicy(),
-              (webhook, key, body, reason) ->
+              (webhook, key, body, reason) -> {
+                ProducerRecord<String, DeadLetter> letter =
+                    new ProducerRecord<>(
+                        Topics.DEAD_LETTER.name(),
+                        key,
+                        new DeadLetter(
+                            "notifier-webhooks",
+                            reason + " (" + webhook + ")",
+                            null,
+                            Topics.SEGMENT_CHANGES.name(),
+                            null,
+                            null,
+                            ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+                            ByteBuffer.wrap(body),
+                            clock.instant()));
+                try {
                   deadLetterProducer.send(
-                      new ProducerRecord<>(
-                          Topics.DEAD_LETTER.name(),
-                          key,
-                          new DeadLetter(
-                              "notifier-webhooks",
-                              reason + " (" + webhook + ")",
-                              null,
-                              Topics.SEGMENT_CHANGES.name(),
-                              null,
-                              null,
-                              ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
-                              ByteBuffer.wrap(body),
-                              clock.instant()))),
+                      letter,
+                      (metadata, error) -> {
+                        if (error != null) {
+                          log.warn(
+                              "a webhook's dead letter was not written: {}",
+                              error.getClass().getSimpleName());
+                        }
+                      });
+                } catch (RuntimeException e) { // the serializer runs in send(): registry down
+                  log.warn(
+                      "a webhook's dead letter was not written: {}", e.getClass().getSimpleName());
+                }
+              },
               clock,
               metrics);
       AvroSerializer<Invitation> invitationWriter = new AvroSerializer<>();
@@ -250,7 +265,8 @@ public final class Main {
     @Override
     public void close() {
       log.info("stopping notifier");
-      alerts.close();
+      http.drain(); // not ready first: a load balancer stops sending while requests still land
+      alerts.close(); // then the consoles' streams, or the server's stop waits for them
       http.close();
       try {
         feed.close();

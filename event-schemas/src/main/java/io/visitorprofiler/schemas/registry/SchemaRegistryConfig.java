@@ -51,7 +51,12 @@ public record SchemaRegistryConfig(
     if (url == null) {
       return null;
     }
-    String shown = url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#]*@", "$1***@");
+    // Up to the last '@': a password may hold '@', '/' or '#' (unescaped); masking a host or
+    // path too in a URL with an '@' elsewhere costs a log line's detail, not a secret.
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    String shown =
+        scheme >= 0 && at > scheme ? url.substring(0, scheme + 3) + "***" + url.substring(at) : url;
     int query = shown.indexOf('?');
     return query < 0 ? shown : shown.substring(0, query) + "?***";
   }

@@ -14,6 +14,8 @@ class SchemaRegistryConfigTest {
         .isEqualTo("https://***@registry.prod:8081/apis/ccompat/v7");
     assertThat(SchemaRegistryConfig.redacted("http://registry:8081/?token=abc"))
         .isEqualTo("http://registry:8081/?***");
+    assertThat(SchemaRegistryConfig.redacted("https://vp:p@ss/w#rd@registry.prod/apis"))
+        .isEqualTo("https://***@registry.prod/apis");
     assertThat(SchemaRegistryConfig.redacted(SchemaRegistryConfig.LOCAL_URL))
         .isEqualTo(SchemaRegistryConfig.LOCAL_URL);
   }

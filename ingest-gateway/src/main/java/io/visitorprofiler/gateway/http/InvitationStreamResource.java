@@ -80,18 +80,17 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
     String siteId = client.ctx().attribute("vp.site");
     String visitorId = client.ctx().pathParam("visitorId");
     InvitationHub.Listener listener = invitation -> send(client, invitation);
-    clients.add(client);
-    if (closed) { // stopping (after close() took its copy): the page reconnects elsewhere
-      clients.remove(client);
-      client.close();
-      return;
-    }
     client.onClose(
         () -> {
           clients.remove(client);
           hub.disconnect(siteId, visitorId, listener);
         });
     client.keepAlive();
+    clients.add(client);
+    if (closed) { // stopping, perhaps after close() took its copy: the page reconnects elsewhere
+      client.close();
+      return;
+    }
     client.sendComment("connected");
     hub.connect(siteId, visitorId, listener);
   }

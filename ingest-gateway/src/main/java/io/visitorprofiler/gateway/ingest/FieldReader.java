@@ -167,13 +167,16 @@ final class FieldReader {
     return number;
   }
 
-  /** 2000-01-01T00:00:00Z: earlier epoch milliseconds are seconds sent by mistake, or junk. */
-  static final long EARLIEST_MILLIS = 946_684_800_000L;
+  /**
+   * 1970-01-01T00:00:00Z. A device whose clock was reset sends such times: the batch's sentAt
+   * corrects them (ClockSkew), so they are taken; only what precedes the epoch or overflows is not.
+   */
+  static final long EARLIEST_MILLIS = 0L;
 
   /** 9999-12-31T23:59:59.999Z, the last ISO-8601 date without a sign. */
   static final long LATEST_MILLIS = 253_402_300_799_999L;
 
-  /** ISO-8601 (with offset) or epoch milliseconds, in the years 2000 to 9999; null when absent. */
+  /** ISO-8601 (with offset) or epoch milliseconds, in the years 1970 to 9999; null when absent. */
   Long timestamp(String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
@@ -192,9 +195,7 @@ final class FieldReader {
     }
     if (millis < EARLIEST_MILLIS || millis > LATEST_MILLIS) {
       problem(
-          field,
-          "must be a time in the years 2000 to 9999 (epoch milliseconds, not seconds), got "
-              + millis);
+          field, "must be a time in the years 1970 to 9999 (epoch milliseconds), got " + millis);
       return null;
     }
     return millis;

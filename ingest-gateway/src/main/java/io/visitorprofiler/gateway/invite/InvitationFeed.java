@@ -197,6 +197,7 @@ public final class InvitationFeed implements HealthCheck, AutoCloseable {
     if (c != null) {
       c.wakeup();
     }
+    thread.interrupt(); // out of a back-off's wait
     thread.join(Duration.ofSeconds(5));
   }
 }

@@ -35,6 +35,7 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
   private final AlertHub hub;
   private final MuteStore mutes;
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private final ScheduledExecutorService pinger =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("alerts-keepalive").unstarted(r));
@@ -87,7 +88,6 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
             (task, pool) -> client.close());
     Consumer<Alert> listener =
         alert -> writer.execute(() -> client.sendEvent("alert", alert, String.valueOf(alert.id())));
-    clients.add(client);
     client.onClose(
         () -> {
           clients.remove(client);
@@ -95,6 +95,11 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
           writer.shutdownNow();
         });
     client.keepAlive();
+    clients.add(client);
+    if (closed) { // stopping, perhaps after close() took its copy: the console reconnects elsewhere
+      client.close();
+      return;
+    }
     client.sendComment("connected");
     hub.connect(agentId, lastSeen, listener);
   }
@@ -137,6 +142,7 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     pinger.shutdownNow();
     for (SseClient client : Set.copyOf(clients)) {
       try {
