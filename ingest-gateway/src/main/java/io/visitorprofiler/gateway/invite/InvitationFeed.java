@@ -13,6 +13,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +48,7 @@ public final class InvitationFeed implements HealthCheck, AutoCloseable {
   private volatile Consumer<String, byte[]> consumer;
   private volatile HealthStatus status = HealthStatus.down("starting");
   private volatile boolean running = true;
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   /**
    * @param deliver where each invitation goes (the hub)
@@ -152,8 +155,9 @@ public final class InvitationFeed implements HealthCheck, AutoCloseable {
     return true;
   }
 
+  /** Waits, or less when the feed is closed. */
   private void pause(Duration wait) throws InterruptedException {
-    Thread.sleep(wait.toMillis());
+    closing.await(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static Duration longer(Duration backoff) {
@@ -197,7 +201,8 @@ public final class InvitationFeed implements HealthCheck, AutoCloseable {
     if (c != null) {
       c.wakeup();
     }
-    thread.interrupt(); // out of a back-off's wait
+    closing.countDown(); // out of a back-off's wait (not an interrupt: the consumer's close
+    // would be cut short by it)
     thread.join(Duration.ofSeconds(5));
   }
 }
