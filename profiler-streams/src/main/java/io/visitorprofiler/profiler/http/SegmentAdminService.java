@@ -3,7 +3,11 @@ package io.visitorprofiler.profiler.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -45,6 +49,28 @@ public final class SegmentAdminService implements HttpRoutes {
       ServiceHttpServer.JSON
           .readerFor(PreviewResult.class)
           .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /**
+   * Requests read as written: Jackson's default coercions would take {@code "priority": 5.7} as 5,
+   * {@code "30"} as 30, {@code "enabled": 0} as false and {@code "name": 42} as "42".
+   */
+  private static final ObjectMapper STRICT = strict();
+
+  private static ObjectMapper strict() {
+    ObjectMapper mapper = ServiceHttpServer.JSON.copy();
+    mapper
+        .coercionConfigDefaults()
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    return mapper;
+  }
 
   static {
     TrustedSchemaClasses.install(); // sameContent copies records before any serde may be loaded
@@ -365,7 +391,7 @@ public final class SegmentAdminService implements HttpRoutes {
 
   static <T> Optional<T> parse(Context ctx, Class<T> type) {
     try {
-      T value = ServiceHttpServer.JSON.readValue(ctx.body(), type);
+      T value = STRICT.readValue(ctx.body(), type);
       if (value == null) { // the body `null`
         refuse(ctx, List.of(new Problem("body", "must be a JSON object")));
         return Optional.empty();

@@ -105,6 +105,24 @@ class SegmentAdminServiceTest {
   }
 
   @Test
+  void aValueOfTheWrongTypeIsRefusedNotCoerced() throws Exception {
+    String valid = definition("visitor.visits >= 2");
+    for (String body :
+        List.of(
+            valid.replace("\"priority\": 30", "\"priority\": 5.7"),
+            valid.replace("\"priority\": 30", "\"priority\": \"30\""),
+            valid.replace("\"name\": \"Repeat visitors\"", "\"name\": 42"),
+            valid.replace("\"priority\": 30", "\"priority\": 30, \"enabled\": 0"),
+            valid.replace("\"priority\": 30", "\"priority\": 30, \"minDwellSeconds\": \"60\""))) {
+      assertThat(body).isNotEqualTo(valid);
+      HttpResponse<String> refused = put("repeat", body, "?dryRun=true");
+      assertThat(refused.statusCode()).as(body + refused.body()).isEqualTo(400);
+    }
+    assertThat(put("repeat", valid, "?dryRun=true").statusCode()).isEqualTo(201);
+    assertThat(definitions.published).isEmpty();
+  }
+
+  @Test
   void aNullOrBlankEntryInAListIsNamedNotAServerErrorOrSilentlyKept() throws Exception {
     String body =
         """
