@@ -44,6 +44,14 @@ public record GatewaySettings(
               + (long) siteEventsPerSecond
               + "): such a batch could never be admitted");
     }
+    if (http.stopTimeout().compareTo(admissionWait.plus(ackTimeout)) < 0) {
+      throw new io.visitorprofiler.runtime.config.ConfigException(
+          "VP_HTTP_STOP_TIMEOUT ("
+              + http.stopTimeout()
+              + ") must be at least VP_GATEWAY_ADMISSION_WAIT plus VP_GATEWAY_ACK_TIMEOUT ("
+              + admissionWait.plus(ackTimeout)
+              + "): a stop would cut batches still waiting for Kafka's acknowledgement");
+    }
     if (maxBatchEvents > maxInFlightEvents) {
       throw new io.visitorprofiler.runtime.config.ConfigException(
           "VP_GATEWAY_MAX_BATCH_EVENTS ("

@@ -30,6 +30,17 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void aStopTimeoutShorterThanABatchsLongestWaitIsRefused() {
+    // A stop would cut batches still waiting for Kafka's acknowledgement.
+    assertThatThrownBy(() -> settings("VP_HTTP_STOP_TIMEOUT", "10s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("VP_HTTP_STOP_TIMEOUT (PT10S)")
+        .hasMessageContaining("VP_GATEWAY_ACK_TIMEOUT");
+    assertThat(settings("VP_HTTP_STOP_TIMEOUT", "10s", "VP_GATEWAY_ACK_TIMEOUT", "5s").ackTimeout())
+        .hasSeconds(5);
+  }
+
+  @Test
   void aBatchLimitOverTheEventsInFlightIsRefused() {
     assertThatThrownBy(
             () ->
