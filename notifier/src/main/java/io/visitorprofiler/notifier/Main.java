@@ -20,6 +20,7 @@ import io.visitorprofiler.notifier.webhook.WebhookDispatcher;
 import io.visitorprofiler.runtime.config.ConfigException;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.runtime.config.KafkaClientProperties;
+import io.visitorprofiler.runtime.health.KafkaReachability;
 import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
@@ -43,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -79,6 +81,7 @@ public final class Main {
     private final AgentAlertsResource alerts;
     private final ServiceHttpServer http;
     private final WebhookDispatcher webhooks;
+    private final KafkaReachability kafka;
     private final List<KafkaProducer<String, ?>> producers;
 
     private Notifier(
@@ -86,11 +89,13 @@ public final class Main {
         AgentAlertsResource alerts,
         ServiceHttpServer http,
         WebhookDispatcher webhooks,
+        KafkaReachability kafka,
         List<KafkaProducer<String, ?>> producers) {
       this.feed = feed;
       this.alerts = alerts;
       this.http = http;
       this.webhooks = webhooks;
+      this.kafka = kafka;
       this.producers = producers;
     }
 
@@ -235,11 +240,15 @@ public final class Main {
                       ignore)));
       feed.start();
       AgentAlertsResource alerts = new AgentAlertsResource(settings.agents(), hub, mutes);
+      // A consumer's poll says nothing when the cluster is gone: readiness asks the cluster.
+      KafkaReachability kafka =
+          new KafkaReachability(
+              Admin.create(settings.kafka()), Duration.ofSeconds(5), Duration.ofSeconds(2));
       ServiceHttpServer http =
           ServiceHttpServer.start(
               "notifier",
               settings.http(),
-              new ServiceHealth().add("change-feed", feed),
+              new ServiceHealth().add("kafka", kafka).add("change-feed", feed),
               metrics,
               List.of(
                   alerts,
@@ -252,7 +261,7 @@ public final class Main {
                           settings.sites(),
                           clock))));
       return new Notifier(
-          feed, alerts, http, webhooks, List.of(deadLetterProducer, invitationProducer));
+          feed, alerts, http, webhooks, kafka, List.of(deadLetterProducer, invitationProducer));
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> AvroDeserializer<T> reader(
@@ -274,6 +283,7 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
       webhooks.close();
+      kafka.close();
       producers.forEach(p -> p.close(Duration.ofSeconds(5)));
     }
   }

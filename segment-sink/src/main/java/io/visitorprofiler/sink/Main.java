@@ -7,6 +7,7 @@ import io.visitorprofiler.runtime.config.ConfigException;
 import io.visitorprofiler.runtime.config.EnvConfig;
 import io.visitorprofiler.runtime.config.KafkaClientProperties;
 import io.visitorprofiler.runtime.health.HealthStatus;
+import io.visitorprofiler.runtime.health.KafkaReachability;
 import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
@@ -71,6 +73,7 @@ public final class Main {
     private final List<SinkLoop> loops;
     private final List<Thread> loopThreads;
     private final KafkaProducer<String, DeadLetter> deadLetterProducer;
+    private final KafkaReachability kafka;
     private final ServiceHttpServer http;
 
     private Sink(
@@ -78,11 +81,13 @@ public final class Main {
         List<SinkLoop> loops,
         List<Thread> loopThreads,
         KafkaProducer<String, DeadLetter> deadLetterProducer,
+        KafkaReachability kafka,
         ServiceHttpServer http) {
       this.database = database;
       this.loops = loops;
       this.loopThreads = loopThreads;
       this.deadLetterProducer = deadLetterProducer;
+      this.kafka = kafka;
       this.http = http;
     }
 
@@ -175,8 +180,13 @@ public final class Main {
       }
       loopThreads.forEach(Thread::start);
 
+      // A consumer's poll says nothing when the cluster is gone: readiness asks the cluster.
+      KafkaReachability kafka =
+          new KafkaReachability(
+              Admin.create(settings.kafka()), Duration.ofSeconds(5), Duration.ofSeconds(2));
       ServiceHealth health =
           new ServiceHealth()
+              .add("kafka", kafka)
               .add(
                   "database",
                   () ->
@@ -200,10 +210,11 @@ public final class Main {
       } catch (RuntimeException e) {
         // The port is taken, say: stop what runs already, or the process goes on writing
         // without HTTP, health or a way to stop it.
+        kafka.close();
         stop(loops, loopThreads, deadLetterProducer, database);
         throw e;
       }
-      return new Sink(database, loops, loopThreads, deadLetterProducer, http);
+      return new Sink(database, loops, loopThreads, deadLetterProducer, kafka, http);
     }
 
     /** A loop's own deserializers, one per topic it reads. */
@@ -230,6 +241,7 @@ public final class Main {
     public void close() {
       log.info("stopping segment-sink");
       http.close();
+      kafka.close();
       stop(loops, loopThreads, deadLetterProducer, database);
     }
 

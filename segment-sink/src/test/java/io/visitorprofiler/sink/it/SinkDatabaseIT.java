@@ -136,22 +136,34 @@ class SinkDatabaseIT {
     Map<String, String> env = env("embedded");
     env.put("VP_SINK_EMBEDDED_DATA_DIR", dir.resolve("pg").toString());
     changes("s-embedded", 0, 5);
-    try (Main.Sink sink =
-        Main.Sink.start(
-            SinkSettings.fromEnv(new EnvConfig(env)),
-            Clock.systemUTC(),
-            SinkLoop.AfterDatabaseCommit.NONE)) {
+    try (Main.Sink sink = sink(env)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> historyRows(sink, "s-embedded", 5) == 5);
     }
     // A new consumer group reads nothing old: what the second start shows came from the disk.
     env.put("VP_SINK_GROUP_ID", "embedded-again");
     env.put("VP_KAFKA_AUTO_OFFSET_RESET", "latest");
-    try (Main.Sink again =
-        Main.Sink.start(
-            SinkSettings.fromEnv(new EnvConfig(env)),
-            Clock.systemUTC(),
-            SinkLoop.AfterDatabaseCommit.NONE)) {
+    try (Main.Sink again = sink(env)) {
       assertThat(historyRows(again, "s-embedded", 5)).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void readinessSaysSoWhenKafkaCannotBeReached() throws Exception {
+    Map<String, String> env = env("no-kafka");
+    env.put("VP_SINK_EMBEDDED_DATA_DIR", dir.resolve("no-kafka-pg").toString());
+    env.put("VP_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
+    try (Main.Sink sink = sink(env)) {
+      // The loops say "consuming" once subscribed; a poll against no cluster returns nothing.
+      Thread.sleep(4_000);
+      HttpResponse<String> ready =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + sink.port() + "/health/ready"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+      assertThat(ready.body()).contains("Kafka unreachable");
     }
   }
 
@@ -161,13 +173,7 @@ class SinkDatabaseIT {
     env.put("VP_SINK_EMBEDDED_DATA_DIR", dir.resolve("port-taken-pg").toString());
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       env.put("VP_HTTP_PORT", String.valueOf(taken.getLocalPort()));
-      assertThatThrownBy(
-              () ->
-                  Main.Sink.start(
-                      SinkSettings.fromEnv(new EnvConfig(env)),
-                      Clock.systemUTC(),
-                      SinkLoop.AfterDatabaseCommit.NONE))
-          .isNotNull();
+      assertThatThrownBy(() -> sink(env)).isNotNull();
     }
     assertThat(Thread.getAllStackTraces().keySet())
         .filteredOn(t -> t.getName().startsWith("sink-loop") && t.isAlive())
@@ -185,11 +191,7 @@ class SinkDatabaseIT {
     // once), dead-lettering the unreadable record a second time. The count below is per read.
     env.put("VP_SINK_WRITERS", "1");
     env.put("VP_SINK_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres");
-    try (Main.Sink sink =
-        Main.Sink.start(
-            SinkSettings.fromEnv(new EnvConfig(env)),
-            Clock.systemUTC(),
-            SinkLoop.AfterDatabaseCommit.NONE)) {
+    try (Main.Sink sink = sink(env)) {
       changes("s-outage", 0, 10);
       await().atMost(Duration.ofSeconds(30)).until(() -> historyRows(sink, "s-outage", 10) == 10);
 
@@ -255,6 +257,13 @@ class SinkDatabaseIT {
       }
     }
     return found;
+  }
+
+  private static Main.Sink sink(Map<String, String> env) {
+    return Main.Sink.start(
+        SinkSettings.fromEnv(new EnvConfig(env)),
+        Clock.systemUTC(),
+        SinkLoop.AfterDatabaseCommit.NONE);
   }
 
   /** The sum of a counter's series on the sink's /metrics. */

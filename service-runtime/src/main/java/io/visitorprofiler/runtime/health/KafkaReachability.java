@@ -1,7 +1,5 @@
-package io.visitorprofiler.gateway.publish;
+package io.visitorprofiler.runtime.health;
 
-import io.visitorprofiler.runtime.health.HealthCheck;
-import io.visitorprofiler.runtime.health.HealthStatus;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
