@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the Kafka cluster answers, checked in the background every {@code interval} (a cluster
- * description with a short timeout). Readiness uses it, and the ingest API answers 503 at once
- * while the cluster is known to be unreachable instead of holding requests until they time out.
+ * description with a short timeout): a consumer's poll or a producer's send says nothing until it
+ * times out. Readiness uses it, and the gateway's ingest API answers 503 at once while the cluster
+ * is known to be unreachable instead of holding requests until they time out.
  */
 public final class KafkaReachability implements HealthCheck, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaReachability.class);
