@@ -69,13 +69,10 @@ public final class Main {
   /** A running gateway; tests and the benchmark start it in-process. */
   public static final class Gateway implements AutoCloseable {
     private final List<AutoCloseable> parts;
-    private final InvitationStreamResource streams;
     private final ServiceHttpServer http;
 
-    private Gateway(
-        List<AutoCloseable> parts, InvitationStreamResource streams, ServiceHttpServer http) {
+    private Gateway(List<AutoCloseable> parts, ServiceHttpServer http) {
       this.parts = parts;
-      this.streams = streams;
       this.http = http;
     }
 
@@ -194,15 +191,13 @@ public final class Main {
       parts.add(publisher);
       parts.add(producerMetrics);
       parts.add(feed);
-      return new Gateway(parts, invitations, http);
+      return new Gateway(parts, http);
     }
 
     @Override
     public void close() {
       log.info("stopping ingest-gateway");
-      http.drain(); // not ready first: a load balancer stops sending while requests still land
-      streams.close(); // then the open event streams, or the server's stop waits for them
-      http.close();
+      http.close(); // not ready, then the invitation streams end, then the server stops
       for (int i = parts.size() - 1; i >= 0; i--) {
         try {
           parts.get(i).close();

@@ -78,7 +78,6 @@ public final class Main {
   /** A running notifier; tests start it in-process. */
   public static final class Notifier implements AutoCloseable {
     private final ChangeFeed feed;
-    private final AgentAlertsResource alerts;
     private final ServiceHttpServer http;
     private final WebhookDispatcher webhooks;
     private final KafkaReachability kafka;
@@ -86,13 +85,11 @@ public final class Main {
 
     private Notifier(
         ChangeFeed feed,
-        AgentAlertsResource alerts,
         ServiceHttpServer http,
         WebhookDispatcher webhooks,
         KafkaReachability kafka,
         List<KafkaProducer<String, ?>> producers) {
       this.feed = feed;
-      this.alerts = alerts;
       this.http = http;
       this.webhooks = webhooks;
       this.kafka = kafka;
@@ -261,7 +258,7 @@ public final class Main {
                           settings.sites(),
                           clock))));
       return new Notifier(
-          feed, alerts, http, webhooks, kafka, List.of(deadLetterProducer, invitationProducer));
+          feed, http, webhooks, kafka, List.of(deadLetterProducer, invitationProducer));
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> AvroDeserializer<T> reader(
@@ -274,9 +271,7 @@ public final class Main {
     @Override
     public void close() {
       log.info("stopping notifier");
-      http.drain(); // not ready first: a load balancer stops sending while requests still land
-      alerts.close(); // then the consoles' streams, or the server's stop waits for them
-      http.close();
+      http.close(); // not ready, then the consoles' streams end, then the server stops
       try {
         feed.close();
       } catch (InterruptedException e) {

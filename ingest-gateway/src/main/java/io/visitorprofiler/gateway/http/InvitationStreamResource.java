@@ -9,18 +9,12 @@ import io.visitorprofiler.gateway.invite.InvitationHub;
 import io.visitorprofiler.gateway.site.Site;
 import io.visitorprofiler.gateway.site.SiteRegistry;
 import io.visitorprofiler.runtime.http.HttpRoutes;
+import io.visitorprofiler.runtime.http.SseStreams;
 import io.visitorprofiler.schemas.Invitation;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -36,22 +30,14 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
   private final SiteAuthenticator authenticator;
   private final InvitationHub hub;
   private final Clock clock;
-  private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
-  private final ScheduledExecutorService pinger =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("sse-keepalive").unstarted(r));
+  private final SseStreams streams;
 
   public InvitationStreamResource(
       SiteRegistry sites, InvitationHub hub, Duration keepAlive, Clock clock) {
     this.authenticator = new SiteAuthenticator(sites);
     this.hub = hub;
     this.clock = clock;
-    pinger.scheduleAtFixedRate(
-        () -> clients.forEach(c -> c.sendComment("keep-alive")),
-        keepAlive.toMillis(),
-        keepAlive.toMillis(),
-        TimeUnit.MILLISECONDS);
+    this.streams = new SseStreams("invitations", keepAlive);
   }
 
   @Override
@@ -80,16 +66,8 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
     String siteId = client.ctx().attribute("vp.site");
     String visitorId = client.ctx().pathParam("visitorId");
     InvitationHub.Listener listener = invitation -> send(client, invitation);
-    client.onClose(
-        () -> {
-          clients.remove(client);
-          hub.disconnect(siteId, visitorId, listener);
-        });
-    client.keepAlive();
-    clients.add(client);
-    if (closed) { // stopping, perhaps after close() took its copy: the page reconnects elsewhere
-      client.close();
-      return;
+    if (!streams.open(client, () -> hub.disconnect(siteId, visitorId, listener))) {
+      return; // stopping: the page reconnects elsewhere
     }
     client.sendComment("connected");
     hub.connect(siteId, visitorId, listener);
@@ -110,19 +88,9 @@ public final class InvitationStreamResource implements HttpRoutes, AutoCloseable
     client.sendEvent("invitation", data, invitation.getInvitationId());
   }
 
-  /** Ends every open stream; call before the HTTP server stops. */
+  /** Ends every open stream (the HTTP server does, before it stops). */
   @Override
   public void close() {
-    closed = true;
-    pinger.shutdownNow();
-    List<SseClient> open = new ArrayList<>(clients);
-    clients.clear();
-    for (SseClient client : open) {
-      try {
-        client.close();
-      } catch (RuntimeException e) {
-        // the connection is already gone
-      }
-    }
+    streams.close();
   }
 }

@@ -14,11 +14,9 @@ import io.visitorprofiler.notifier.alert.AlertHub;
 import io.visitorprofiler.runtime.http.BearerTokens;
 import io.visitorprofiler.runtime.http.HttpRoutes;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import io.visitorprofiler.runtime.http.SseStreams;
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -34,18 +32,12 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
   private final AgentDirectory agents;
   private final AlertHub hub;
   private final MuteStore mutes;
-  private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
-  private final ScheduledExecutorService pinger =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("alerts-keepalive").unstarted(r));
+  private final SseStreams streams = new SseStreams("alerts", Duration.ofSeconds(25));
 
   public AgentAlertsResource(AgentDirectory agents, AlertHub hub, MuteStore mutes) {
     this.agents = agents;
     this.hub = hub;
     this.mutes = mutes;
-    pinger.scheduleAtFixedRate(
-        () -> clients.forEach(c -> c.sendComment("keep-alive")), 25, 25, TimeUnit.SECONDS);
   }
 
   @Override
@@ -88,17 +80,13 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
             (task, pool) -> client.close());
     Consumer<Alert> listener =
         alert -> writer.execute(() -> client.sendEvent("alert", alert, String.valueOf(alert.id())));
-    client.onClose(
+    Runnable disconnect =
         () -> {
-          clients.remove(client);
           hub.disconnect(agentId, listener);
           writer.shutdownNow();
-        });
-    client.keepAlive();
-    clients.add(client);
-    if (closed) { // stopping, perhaps after close() took its copy: the console reconnects elsewhere
-      client.close();
-      return;
+        };
+    if (!streams.open(client, disconnect)) {
+      return; // stopping: the console reconnects elsewhere
     }
     client.sendComment("connected");
     hub.connect(agentId, lastSeen, listener);
@@ -140,17 +128,9 @@ public final class AgentAlertsResource implements HttpRoutes, AutoCloseable {
     return value.booleanValue();
   }
 
+  /** Ends every open stream (the HTTP server does, before it stops). */
   @Override
   public void close() {
-    closed = true;
-    pinger.shutdownNow();
-    for (SseClient client : Set.copyOf(clients)) {
-      try {
-        client.close();
-      } catch (RuntimeException ignored) {
-        // already gone
-      }
-    }
-    clients.clear();
+    streams.close();
   }
 }

@@ -37,11 +37,14 @@ public final class ServiceHttpServer implements AutoCloseable {
   private final Javalin app;
   private final HttpSettings settings;
   private final AtomicBoolean stopping;
+  private final List<HttpRoutes> resources;
 
-  private ServiceHttpServer(Javalin app, HttpSettings settings, AtomicBoolean stopping) {
+  private ServiceHttpServer(
+      Javalin app, HttpSettings settings, AtomicBoolean stopping, List<HttpRoutes> resources) {
     this.app = app;
     this.settings = settings;
     this.stopping = stopping;
+    this.resources = List.copyOf(resources);
   }
 
   public static ServiceHttpServer start(
@@ -106,7 +109,7 @@ public final class ServiceHttpServer implements AutoCloseable {
             });
     app.start();
     log.info("{} listening on http://{}:{}", service, settings.host(), app.port());
-    return new ServiceHttpServer(app, settings, stopping);
+    return new ServiceHttpServer(app, settings, stopping, resources);
   }
 
   private static String route(io.javalin.http.Context ctx) {
@@ -123,12 +126,22 @@ public final class ServiceHttpServer implements AutoCloseable {
   }
 
   /**
-   * Says {@code STOPPING} on readiness for the drain delay, then stops accepting and waits up to
-   * the stop timeout for the requests being answered.
+   * Says {@code STOPPING} on readiness for the drain delay, ends the resources that are {@link
+   * AutoCloseable} (their long-lived streams, which would hold the stop to its timeout), then stops
+   * accepting and waits up to the stop timeout for the requests being answered.
    */
   @Override
   public void close() {
     drain();
+    for (HttpRoutes resource : resources) {
+      if (resource instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.warn("error while ending {}", resource.getClass().getSimpleName(), e);
+        }
+      }
+    }
     try {
       app.stop();
     } catch (RuntimeException e) {
@@ -138,10 +151,9 @@ public final class ServiceHttpServer implements AutoCloseable {
   }
 
   /**
-   * Says {@code STOPPING} on readiness and waits the drain delay, once; the server still answers. A
-   * service with long-lived streams drains, ends its streams, then closes.
+   * Says {@code STOPPING} on readiness and waits the drain delay, once; the server still answers.
    */
-  public void drain() {
+  private void drain() {
     if (stopping.getAndSet(true)) {
       return;
     }
