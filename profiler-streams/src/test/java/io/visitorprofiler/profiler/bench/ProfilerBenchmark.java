@@ -80,6 +80,7 @@ public final class ProfilerBenchmark {
   /** How often the paced phases' producer wakes to send what fell due. */
   private static final long SEND_TICK_NANOS = 1_000_000;
 
+  private final Shop shop;
   private final int visitors;
   private final List<Integer> ruleCounts;
   private final int threads;
@@ -92,12 +93,14 @@ public final class ProfilerBenchmark {
   private String registryUrl;
 
   private ProfilerBenchmark(
+      Shop shop,
       int visitors,
       List<Integer> ruleCounts,
       int threads,
       int latencySeconds,
       Path work,
       Map<String, String> extraEnv) {
+    this.shop = shop;
     this.extraEnv = extraEnv;
     this.latencySeconds = latencySeconds;
     this.visitors = visitors;
@@ -111,6 +114,9 @@ public final class ProfilerBenchmark {
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i], args[i + 1]);
     }
+    // The site and rule mix: a catalogue of a hundred pages since session 22, or the small shop
+    // every figure before it was measured on.
+    Shop shop = Shop.named(options.getOrDefault("--mix", Shop.CATALOGUE.name()));
     int visitors = Integer.parseInt(options.getOrDefault("--visitors", "1000000"));
     List<Integer> rules =
         Arrays.stream(options.getOrDefault("--rules", "10,100,1000").split(","))
@@ -129,7 +135,7 @@ public final class ProfilerBenchmark {
       }
     }
     try {
-      new ProfilerBenchmark(visitors, rules, threads, latencySeconds, work, extraEnv).run();
+      new ProfilerBenchmark(shop, visitors, rules, threads, latencySeconds, work, extraEnv).run();
     } finally {
       Utils.delete(work.toFile()); // the registry's log and whatever state a failed run left
     }
@@ -151,8 +157,16 @@ public final class ProfilerBenchmark {
               TopicReconciler.Mode.APPLY);
     }
     System.out.printf(
-        "profiler benchmark: %,d visitors, rule sets %s, %d stream threads, 2 cores shared with the broker%n",
-        visitors, ruleCounts, threads);
+        "profiler benchmark: %,d visitors of the %s shop (%d pages, %d cities, %d search phrases, %d"
+            + " SKUs), rule sets %s, %d stream threads, 2 cores shared with the broker%n",
+        visitors,
+        shop.name(),
+        shop.paths().length,
+        shop.cities().length,
+        shop.keywords().length,
+        shop.skus(),
+        ruleCounts,
+        threads);
 
     long[] produced = generate();
     long events = produced[0] + produced[1];
@@ -170,9 +184,9 @@ public final class ProfilerBenchmark {
     boolean latencyMeasured = false;
     for (int count : ruleCounts) {
       List<SegmentDefinition> rules =
-          RuleSetGenerator.rules(count, Instant.now().minusSeconds(3600));
+          RuleSetGenerator.rules(shop, count, Instant.now().minusSeconds(3600));
       publish(rules, previous);
-      // Said in every run: the generator's constants cycle, so large sets repeat conditions.
+      // Said in every run: on the small shop the constants cycle, so large sets repeat conditions.
       System.out.printf(
           "rules     %,d rules: %,d distinct conditions%n",
           count, rules.stream().map(SegmentDefinition::getCondition).distinct().count());
@@ -213,7 +227,7 @@ public final class ProfilerBenchmark {
   /** Produces every visitor's events; returns {clickstream, chat} record counts. */
   private long[] generate() {
     long[] counts = new long[2];
-    VisitorGenerator generator = new VisitorGenerator(42, Instant.now());
+    VisitorGenerator generator = new VisitorGenerator(shop, 42, Instant.now());
     long start = System.nanoTime();
     try (KafkaProducer<String, SpecificRecord> producer = producer(5)) {
       generator.inTimeOrder(
@@ -412,7 +426,7 @@ public final class ProfilerBenchmark {
     // processor timed changes no later than its clock.
     VisitorGenerator generator =
         new VisitorGenerator(
-            7, Instant.now().minusMillis(VisitorGenerator.ARRIVAL_MS * firstVisitor));
+            shop, 7, Instant.now().minusMillis(VisitorGenerator.ARRIVAL_MS * firstVisitor));
     // Encoded before the clock starts, as the gateway's harness prepares its requests: the load
     // generator's own Avro encoding took a tenth of the two cores the topology is measured on.
     // Encoded as generated, so no decoded copy of the load lives on to be collected mid-phase.

@@ -7,23 +7,19 @@ import java.util.List;
 
 /**
  * Rule sets of a given size drawn from the segment catalogue's classes (behavioural, geographic,
- * source, custom, cart, time-based), with varied constants. The constants cycle with the rule
- * number, so sets of up to 122 rules are all distinct, and larger ones repeat conditions: 1,000
- * rules hold 501 distinct conditions, the page-bound ones in groups of up to nine identical copies
- * that change together on a page view. Measured against this mix since session 4; a mix without
- * repeats needs its own figures ({@code RuleSetGeneratorTest} pins it).
+ * source, custom, cart, time-based), with constants from the {@link Shop}'s vocabulary. Rule {@code
+ * i} is of class {@code i % 12} and takes the {@code i / 12}-th city, page, search phrase or SKU:
+ * on {@link Shop#CATALOGUE} every condition of a 1,000-rule set is its own; on {@link Shop#SMALL}
+ * the constants cycle after 122 rules and 1,000 rules hold 501 distinct conditions ({@code
+ * RuleSetGeneratorTest} pins both).
  */
 final class RuleSetGenerator {
-  private static final String[] CITIES = VisitorGenerator.CITIES;
-  private static final String[] PATHS = VisitorGenerator.PATHS;
-  private static final String[] KEYWORDS = VisitorGenerator.KEYWORDS;
-
   private RuleSetGenerator() {}
 
-  static List<SegmentDefinition> rules(int count, Instant savedAt) {
+  static List<SegmentDefinition> rules(Shop shop, int count, Instant savedAt) {
     List<SegmentDefinition> rules = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      rules.add(definition("bench-" + count + "-" + i, i, condition(i), savedAt));
+      rules.add(definition("bench-" + count + "-" + i, i, condition(shop, i), savedAt));
     }
     return rules;
   }
@@ -33,73 +29,69 @@ final class RuleSetGenerator {
    * city, landing page or keyword), rather than piling near-identical thresholds on the same
    * visitors: a visitor belongs to a handful of segments, not to a tenth of them.
    */
-  private static String condition(int i) {
+  private static String condition(Shop shop, int i) {
     int v = i / 12;
     return switch (i % 12) {
       case 0 ->
           "visitor.visits >= "
               + (2 + v % 5)
               + " && visitor.geo.city == '"
-              + CITIES[v % CITIES.length]
+              + shop.cities()[v % shop.cities().length]
               + "'";
       case 1 ->
           "visitor.geo.city == '"
-              + CITIES[v % CITIES.length]
+              + shop.cities()[v % shop.cities().length]
               + "' && visitor.device.type == '"
               + (v % 2 == 0 ? "mobile" : "desktop")
               + "'";
       case 2 ->
           "visitor.source.referrerDomain == 'facebook.com' && visitor.visit.currentPath == '"
-              + PATHS[v % PATHS.length]
+              + shop.paths()[v % shop.paths().length]
               + "'";
       case 3 ->
           "visitor.source.searchKeywords == '"
-              + KEYWORDS[v % KEYWORDS.length]
+              + shop.keywords()[v % shop.keywords().length]
               + "' && visitor.pageViews >= "
               + (1 + v % 6);
       case 4 ->
           "visitor.cart.itemCount > 0 && visitor.cart.value < "
               + (20 + v % 80)
               + ".0 && '"
-              + sku(v)
+              + shop.sku(v * 7)
               + "' in visitor.cart.skus";
-      case 5 -> "'" + sku(v) + "' in visitor.cart.skus";
+      case 5 -> "'" + shop.sku(v * 7) + "' in visitor.cart.skus";
       case 6 ->
           "visitor.postChat['found_what_you_were_looking_for'] == 'no' && visitor.geo.city == '"
-              + CITIES[v % CITIES.length]
+              + shop.cities()[v % shop.cities().length]
               + "'";
       case 7 ->
           "visitor.visit.currentPath == '"
-              + PATHS[v % PATHS.length]
+              + shop.paths()[v % shop.paths().length]
               + "' && visitor.cart.itemCount > "
               + (v % 4);
       case 8 ->
           "visitor.purchases.count >= "
               + (1 + v % 3)
               + " && visitor.purchases.totalValue > "
-              + (10 + 10 * (v % 20))
+              + (10 + 10 * (v % shop.orderTotals()))
               + ".0";
       case 9 ->
           "visitor.visit.landingUrl.endsWith('"
-              + PATHS[v % PATHS.length]
+              + shop.paths()[v % shop.paths().length]
               + "') && visitor.visit.pageViews >= "
               + (2 + v % 5);
       case 10 ->
           "'"
-              + sku(v)
+              + shop.sku(v * 7)
               + "' in visitor.cart.skus && visitor.cart.idleSeconds >= "
               + (300 + 60 * (v % 10));
       default ->
           "visitor.visit.secondsOnSite >= "
               + (60 + 30 * (v % 10))
               + " && visitor.visit.currentPath == '"
-              + PATHS[v % PATHS.length]
+              + shop.paths()[v % shop.paths().length]
               + "'";
     };
-  }
-
-  private static String sku(int v) {
-    return "SKU-" + (v * 7 % 200);
   }
 
   static SegmentDefinition definition(String id, int priority, String condition, Instant savedAt) {

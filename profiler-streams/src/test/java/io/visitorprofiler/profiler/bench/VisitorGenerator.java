@@ -27,35 +27,15 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Realistic visitors, deterministic for a seed, one every 3 ms: a session of page views with
- * heartbeats, a cart for some, a chat with a post-chat survey for a few, an order for fewer;
- * geography, devices and referrers (search with keywords, social, e-mail, campaigns, direct) in
- * plausible shares.
+ * Realistic visitors of a {@link Shop}, deterministic for a seed, one every 3 ms: a session of page
+ * views with heartbeats, a cart for some, a chat with a post-chat survey for a few, an order for
+ * fewer; geography, devices and referrers (search with keywords, social, e-mail, campaigns, direct)
+ * in plausible shares.
  */
 final class VisitorGenerator {
-  /** The cities, pages and search keywords visitors come with; rule sets draw from the same. */
-  static final String[] CITIES = {
-    "New York", "Los Angeles", "Chicago", "Houston", "Miami", "Boston", "Seattle", "Denver",
-    "Atlanta", "Austin", "London", "Berlin", "Paris", "Madrid", "Toronto", "Sydney"
-  };
-
-  static final String[] PATHS = {
-    "/",
-    "/yoga",
-    "/yoga/pants",
-    "/cups",
-    "/kitchen",
-    "/sale",
-    "/blog/recipes",
-    "/about",
-    "/cart",
-    "/checkout"
-  };
-  static final String[] KEYWORDS = {
-    "yoga pants", "steel cups", "kitchen set", "gift ideas", "running shoes"
-  };
   private static final String[] DEVICES = {"desktop", "mobile", "mobile", "tablet"};
 
+  private final Shop shop;
   private final SplittableRandom random;
 
   /** Milliseconds between two visitors' arrivals. */
@@ -63,7 +43,8 @@ final class VisitorGenerator {
 
   private final Instant start;
 
-  VisitorGenerator(long seed, Instant start) {
+  VisitorGenerator(Shop shop, long seed, Instant start) {
+    this.shop = shop;
     this.random = new SplittableRandom(seed);
     this.start = start;
   }
@@ -132,7 +113,7 @@ final class VisitorGenerator {
     boolean purchase = cart && random.nextInt(100) < 15;
     List<CartItem> items = new ArrayList<>();
     for (int page = 0; page < pages; page++) {
-      String path = PATHS[random.nextInt(PATHS.length)];
+      String path = shop.paths()[random.nextInt(shop.paths().length)];
       out.accept(
           click(
               id,
@@ -146,7 +127,9 @@ final class VisitorGenerator {
         events++;
       }
       if (cart && random.nextInt(100) < 50) {
-        items.add(new CartItem("SKU-" + random.nextInt(200), "Item", 5.0 + random.nextInt(60), 1));
+        items.add(
+            new CartItem(
+                shop.sku(random.nextInt(shop.skus())), "Item", 5.0 + random.nextInt(60), 1));
         double value = items.stream().mapToDouble(CartItem::getPrice).sum();
         out.accept(click(id, at, context, new CartUpdated(new ArrayList<>(items), value, "USD")));
         events++;
@@ -188,7 +171,7 @@ final class VisitorGenerator {
               "google.com",
               ReferrerClass.SEARCH,
               "google",
-              KEYWORDS[random.nextInt(KEYWORDS.length)]);
+              shop.keywords()[random.nextInt(shop.keywords().length)]);
     } else if (kind < 50) {
       source =
           source("https://www.facebook.com/", "facebook.com", ReferrerClass.SOCIAL, null, null);
@@ -217,7 +200,7 @@ final class VisitorGenerator {
                 .build())
         .setGeo(
             Geo.newBuilder()
-                .setCity(CITIES[random.nextInt(CITIES.length)])
+                .setCity(shop.cities()[random.nextInt(shop.cities().length)])
                 .setCountry("US")
                 .setTimezone("America/New_York")
                 .setLanguage("en-US")
