@@ -42,6 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * keeps its version) and {@code ?dryRun=true} validates and compiles without publishing.
  */
 public final class SegmentAdminService implements HttpRoutes {
+  /** The most visitor ids a preview returns. */
+  private static final int MAX_SAMPLE = 100;
+
   private static final Duration LOAD_WAIT = Duration.ofSeconds(5);
 
   /** Another instance's preview, read whatever fields a later version adds. */
@@ -316,7 +319,11 @@ public final class SegmentAdminService implements HttpRoutes {
               .toList());
       return;
     }
-    int sampleSize = request.sample() == null ? 10 : Math.max(0, Math.min(100, request.sample()));
+    if (request.sample() != null && (request.sample() < 0 || request.sample() > MAX_SAMPLE)) {
+      refuse(ctx, List.of(new Problem("sample", "must be from 0 to " + MAX_SAMPLE)));
+      return;
+    }
+    int sampleSize = request.sample() == null ? 10 : request.sample();
     long now = clock.millis();
     int evaluated = 0;
     int errors = 0;

@@ -9,6 +9,7 @@ import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.runtime.http.BearerTokens;
 import io.visitorprofiler.runtime.http.HttpRoutes;
+import io.visitorprofiler.runtime.http.QueryParams;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -24,6 +25,12 @@ import java.util.Optional;
  * visitors merged with every other instance's), for the agent console and for rule authors.
  */
 public final class VisitorQueryService implements HttpRoutes {
+  /** How many online visitors a site's list holds unless asked for fewer or more. */
+  private static final int DEFAULT_LIMIT = 200;
+
+  /** The most online visitors a site's list holds. */
+  private static final int MAX_LIMIT = 1000;
+
   private final VisitorQueries queries;
   private final SegmentRuleBook book;
   private final ProfileSettings settings;
@@ -72,9 +79,7 @@ public final class VisitorQueryService implements HttpRoutes {
   void online(Context ctx) {
     BearerTokens.require(ctx, adminToken);
     String site = ctx.pathParam("siteId");
-    int limit =
-        Math.max(
-            1, Math.min(1000, ctx.queryParamAsClass("limit", Integer.class).getOrDefault(200)));
+    int limit = QueryParams.intInRange(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     List<VisitorJson> visitors = new ArrayList<>();
     var rules = book.snapshot();
     queries

@@ -245,6 +245,30 @@ class SegmentAdminServiceTest {
     }
   }
 
+  @Test
+  void aPreviewSampleOutsideItsRangeIsRefusedNotClamped() throws Exception {
+    for (String sample : List.of("-1", "101")) {
+      HttpResponse<String> preview =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.port() + "/v1/segments/preview"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"siteId\": \"demo\", \"condition\": \"visitor.visits >= 0\","
+                              + " \"sample\": "
+                              + sample
+                              + "}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(preview.statusCode()).as(sample).isEqualTo(400);
+      assertThat(json(preview).get("problems").toString())
+          .as(sample)
+          .contains("\"where\":\"sample\"", "from 0 to 100");
+    }
+  }
+
   private ServiceHttpServer server(VisitorQueries visitors) {
     return ServiceHttpServer.start(
         "profiler-streams-test",

@@ -7,6 +7,7 @@ import io.javalin.http.UnauthorizedResponse;
 import io.visitorprofiler.runtime.http.ApiError;
 import io.visitorprofiler.runtime.http.BearerTokens;
 import io.visitorprofiler.runtime.http.HttpRoutes;
+import io.visitorprofiler.runtime.http.QueryParams;
 import io.visitorprofiler.sink.query.HistoryQueries;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -125,19 +126,7 @@ public final class HistoryResource implements HttpRoutes {
   }
 
   private static int limit(Context ctx) {
-    String raw = ctx.queryParam("limit");
-    if (raw == null) {
-      return 100;
-    }
-    try {
-      int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= 500) {
-        return limit;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw new BadRequestResponse("limit must be an integer from 1 to 500");
+    return QueryParams.intInRange(ctx, "limit", 100, 1, 500);
   }
 
   private static Instant instant(Context ctx, String name, Instant defaultValue) {

@@ -1,0 +1,118 @@
+package io.visitorprofiler.profiler.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.visitorprofiler.profiler.profile.ProfileSettings;
+import io.visitorprofiler.profiler.profile.ProfileUpdater;
+import io.visitorprofiler.profiler.segment.SegmentRuleBook;
+import io.visitorprofiler.runtime.health.ServiceHealth;
+import io.visitorprofiler.runtime.http.HttpSettings;
+import io.visitorprofiler.runtime.http.ServiceHttpServer;
+import io.visitorprofiler.runtime.metrics.ServiceMetrics;
+import io.visitorprofiler.schemas.VisitorProfile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The online visitors of a site over one instance's in-memory visitors (ProfilerIT: the real). */
+class VisitorQueryServiceTest {
+  private static final String TOKEN = "test-admin-token";
+  private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private ServiceHttpServer server;
+
+  @BeforeEach
+  void start() {
+    List<VisitorProfile> online =
+        List.of(
+            ProfileUpdater.newProfile("v-1", "demo", NOW.minusSeconds(30)),
+            ProfileUpdater.newProfile("v-2", "demo", NOW.minusSeconds(10)),
+            ProfileUpdater.newProfile("v-3", "demo", NOW.minusSeconds(20)));
+    server =
+        ServiceHttpServer.start(
+            "profiler-streams-test",
+            new HttpSettings("127.0.0.1", 0),
+            new ServiceHealth(),
+            ServiceMetrics.create("profiler-streams-test"),
+            List.of(
+                new VisitorQueryService(
+                    new OneInstance(online),
+                    new SegmentRuleBook(),
+                    ProfileSettings.DEFAULTS,
+                    TOKEN,
+                    Clock.fixed(NOW, ZoneOffset.UTC))));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void theOnlineVisitorsAreTheNewestUpToTheLimit() throws Exception {
+    HttpResponse<String> answer = online("?limit=2");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(ServiceHttpServer.JSON.readTree(answer.body()).findValuesAsText("visitorId"))
+        .containsExactly("v-2", "v-3");
+  }
+
+  @Test
+  void aLimitThatIsNoIntegerFromOneToAThousandIsRefusedNotClamped() throws Exception {
+    for (String limit : List.of("abc", "0", "1001", "2.5", "")) {
+      HttpResponse<String> answer = online("?limit=" + limit);
+
+      assertThat(answer.statusCode()).as(limit).isEqualTo(400);
+      assertThat(ServiceHttpServer.JSON.readTree(answer.body()).get("error").asText())
+          .as(limit)
+          .isEqualTo("limit must be an integer from 1 to 1000");
+    }
+  }
+
+  private HttpResponse<String> online(String query) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + server.port() + "/v1/sites/demo/visitors/online" + query))
+            .header("Authorization", "Bearer " + TOKEN)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private record OneInstance(List<VisitorProfile> online) implements VisitorQueries {
+    @Override
+    public Optional<VisitorProfile> localProfile(String visitorId) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> remoteOwner(String visitorId) {
+      return Optional.empty();
+    }
+
+    @Override
+    public List<VisitorProfile> localOnline(String siteId, int limit) {
+      return online.stream()
+          .filter(p -> p.getSiteId().equals(siteId))
+          .sorted(Comparator.comparing(VisitorProfile::getLastSeen).reversed())
+          .limit(limit)
+          .toList();
+    }
+
+    @Override
+    public List<String> otherInstances() {
+      return List.of();
+    }
+  }
+}
