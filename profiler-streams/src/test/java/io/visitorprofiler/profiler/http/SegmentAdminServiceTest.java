@@ -11,7 +11,6 @@ import io.visitorprofiler.runtime.http.HttpSettings;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
 import io.visitorprofiler.schemas.SegmentDefinition;
-import io.visitorprofiler.schemas.VisitorProfile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -46,7 +45,7 @@ class SegmentAdminServiceTest {
 
   @BeforeEach
   void start() {
-    server = server(new Visitors(List.of(), List.of()));
+    server = server(new InMemoryVisitors(List.of(), List.of()));
   }
 
   @AfterEach
@@ -199,26 +198,17 @@ class SegmentAdminServiceTest {
     }
     try (ServiceHttpServer other =
             server(
-                new Visitors(List.of(ProfileUpdater.newProfile("v-b1", "demo", now)), List.of()));
+                new InMemoryVisitors(
+                    List.of(ProfileUpdater.newProfile("v-b1", "demo", now)), List.of()));
         ServiceHttpServer first =
             server(
-                new Visitors(
+                new InMemoryVisitors(
                     List.of(
                         ProfileUpdater.newProfile("v-a1", "demo", now),
                         ProfileUpdater.newProfile("v-a2", "demo", now),
                         ProfileUpdater.newProfile("v-x1", "elsewhere", now)),
                     List.of("127.0.0.1:" + other.port(), "127.0.0.1:" + closedPort)))) {
-      HttpResponse<String> preview =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + first.port() + "/v1/segments/preview"))
-                  .header("Authorization", "Bearer " + TOKEN)
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"siteId\": \"demo\", \"condition\": \"visitor.visits >= 0\","
-                              + " \"sample\": 10}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> preview = preview(first, "10", false);
 
       assertThat(preview.statusCode()).isEqualTo(200);
       JsonNode result = json(preview);
@@ -229,17 +219,7 @@ class SegmentAdminServiceTest {
       assertThat(result.get("unanswered").toString())
           .isEqualTo("[\"127.0.0.1:" + closedPort + "\"]");
       // A forwarded answer has no such field: an instance still on a version without it reads it.
-      HttpResponse<String> forwarded =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + other.port() + "/v1/segments/preview"))
-                  .header("Authorization", "Bearer " + TOKEN)
-                  .header(PeerInstances.FORWARDED, "true")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"siteId\": \"demo\", \"condition\": \"visitor.visits >= 0\"}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> forwarded = preview(other, null, true);
       assertThat(json(forwarded).has("unanswered")).isFalse();
       assertThat(json(forwarded).get("evaluated").asInt()).isEqualTo(1);
     }
@@ -248,25 +228,31 @@ class SegmentAdminServiceTest {
   @Test
   void aPreviewSampleOutsideItsRangeIsRefusedNotClamped() throws Exception {
     for (String sample : List.of("-1", "101")) {
-      HttpResponse<String> preview =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + server.port() + "/v1/segments/preview"))
-                  .header("Authorization", "Bearer " + TOKEN)
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"siteId\": \"demo\", \"condition\": \"visitor.visits >= 0\","
-                              + " \"sample\": "
-                              + sample
-                              + "}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> preview = preview(server, sample, false);
 
       assertThat(preview.statusCode()).as(sample).isEqualTo(400);
       assertThat(json(preview).get("problems").toString())
           .as(sample)
           .contains("\"where\":\"sample\"", "from 0 to 100");
     }
+  }
+
+  /** Previews {@code visitor.visits >= 0} on site demo, with a sample size unless null. */
+  private HttpResponse<String> preview(ServiceHttpServer instance, String sample, boolean forwarded)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + instance.port() + "/v1/segments/preview"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"siteId\": \"demo\", \"condition\": \"visitor.visits >= 0\""
+                        + (sample == null ? "" : ", \"sample\": " + sample)
+                        + "}"));
+    if (forwarded) {
+      request.header(PeerInstances.FORWARDED, "true");
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private ServiceHttpServer server(VisitorQueries visitors) {
@@ -377,30 +363,6 @@ class SegmentAdminServiceTest {
       } else {
         byId.put(segmentId, definition);
       }
-    }
-  }
-
-  /** An instance's online visitors and the other instances it knows of. */
-  private record Visitors(List<VisitorProfile> online, List<String> others)
-      implements VisitorQueries {
-    @Override
-    public Optional<VisitorProfile> localProfile(String visitorId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> remoteOwner(String visitorId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<VisitorProfile> localOnline(String siteId, int limit) {
-      return online.stream().filter(p -> p.getSiteId().equals(siteId)).limit(limit).toList();
-    }
-
-    @Override
-    public List<String> otherInstances() {
-      return others;
     }
   }
 }

@@ -17,9 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +45,7 @@ class VisitorQueryServiceTest {
             ServiceMetrics.create("profiler-streams-test"),
             List.of(
                 new VisitorQueryService(
-                    new OneInstance(online),
+                    new InMemoryVisitors(online, List.of()),
                     new SegmentRuleBook(),
                     ProfileSettings.DEFAULTS,
                     TOKEN,
@@ -88,31 +86,5 @@ class VisitorQueryServiceTest {
             .header("Authorization", "Bearer " + TOKEN)
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private record OneInstance(List<VisitorProfile> online) implements VisitorQueries {
-    @Override
-    public Optional<VisitorProfile> localProfile(String visitorId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> remoteOwner(String visitorId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<VisitorProfile> localOnline(String siteId, int limit) {
-      return online.stream()
-          .filter(p -> p.getSiteId().equals(siteId))
-          .sorted(Comparator.comparing(VisitorProfile::getLastSeen).reversed())
-          .limit(limit)
-          .toList();
-    }
-
-    @Override
-    public List<String> otherInstances() {
-      return List.of();
-    }
   }
 }
