@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Asks another running instance of the profiler on a caller's behalf, with the admin token and
@@ -45,6 +46,37 @@ final class PeerInstances {
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
         instance);
+  }
+
+  /**
+   * Sends a write ({@code PUT} or {@code DELETE} with its body and the given headers) to the
+   * instance that makes it, waiting up to {@code timeout}: that instance may wait for its own lock
+   * and for the write to load before it answers.
+   */
+  HttpResponse<String> write(
+      String instance,
+      String method,
+      String path,
+      String body,
+      Map<String, String> headers,
+      Duration timeout) {
+    HttpRequest.Builder request =
+        request(instance, path)
+            .timeout(timeout)
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new ServiceUnavailableResponse(
+          "instance "
+              + instance
+              + ", which makes this segment's edits, did not answer; the edit may or may not be"
+              + " saved (GET shows which)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableResponse("interrupted");
+    }
   }
 
   static String encode(String value) {

@@ -31,7 +31,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,6 +48,16 @@ public final class SegmentAdminService implements HttpRoutes {
   private static final int MAX_SAMPLE = 100;
 
   private static final Duration LOAD_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * How long an instance waits for the one that makes a segment's edits: that one may first wait
+   * for its lock, behind other edits that each wait up to {@link #LOAD_WAIT}.
+   */
+  private static final Duration WRITE_FORWARD_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The request headers a forwarded edit keeps. */
+  private static final List<String> WRITE_HEADERS =
+      List.of("Content-Type", "If-Match", "If-None-Match");
 
   /** Another instance's preview, read whatever fields a later version adds. */
   private static final ObjectReader PEER_PREVIEW =
@@ -90,9 +102,8 @@ public final class SegmentAdminService implements HttpRoutes {
   /**
    * PUT and DELETE one at a time in this instance: each reads the version the one before it
    * published once that has loaded (within {@link #LOAD_WAIT}), so two edits sent here at once do
-   * not both become the same next version. {@code If-Match} tells an editor whose version is no
-   * longer current once this instance has loaded the newer one; two instances can still each pass
-   * an edit of the same version at the same moment (the last saved wins).
+   * not both become the same next version. The edits of one segment are made by one instance (see
+   * {@link #forwardedToWriter}), so {@code If-Match} holds across instances too.
    */
   private final ReentrantLock writes = new ReentrantLock();
 
@@ -142,6 +153,9 @@ public final class SegmentAdminService implements HttpRoutes {
 
   void put(Context ctx) {
     BearerTokens.require(ctx, adminToken);
+    if (forwardedToWriter(ctx)) {
+      return;
+    }
     writes.lock();
     try {
       replace(ctx);
@@ -208,6 +222,70 @@ public final class SegmentAdminService implements HttpRoutes {
   }
 
   /**
+   * Sends an edit to the instance that makes the edits of its segment, and relays the answer: the
+   * instance that would own a visitor of the segment's id, so that edits of one segment, from any
+   * instance, are checked against one copy of the catalogue and taken one at a time. Two edits of
+   * the same version sent to two instances would otherwise both pass {@code If-Match}. While the
+   * owner is not known (the instances rebalancing) an edit is made where it arrives.
+   */
+  private boolean forwardedToWriter(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (PeerInstances.forwarded(ctx) || !SegmentDefinitionJson.SEGMENT_ID.matcher(id).matches()) {
+      return false;
+    }
+    Optional<String> writer;
+    try {
+      writer = visitors.remoteOwner(id);
+    } catch (RuntimeException ownerUnknown) {
+      // Rebalancing, or the streams not running: made here (checked against this instance's copy
+      // of the catalogue) rather than refused.
+      return false;
+    }
+    if (writer.isEmpty()) {
+      return false;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : WRITE_HEADERS) {
+      String value = ctx.header(name);
+      if (value != null) {
+        headers.put(name, value);
+      }
+    }
+    String query = ctx.queryString();
+    HttpResponse<String> answer =
+        peers.write(
+            writer.get(),
+            ctx.method().name(),
+            "/v1/segments/" + id + (query == null ? "" : "?" + query),
+            ctx.body(),
+            headers,
+            WRITE_FORWARD_TIMEOUT);
+    Optional<String> etag = answer.headers().firstValue("ETag");
+    etag.ifPresent(value -> ctx.header("ETag", value));
+    answer.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+    ctx.status(loadedHere(ctx, id, answer.statusCode(), etag)).result(answer.body());
+    return true;
+  }
+
+  /**
+   * The status to relay for an edit another instance made: its own, once this instance has loaded
+   * the edit too, so that what an editor reads next from here includes it; 202 (saved, not loaded
+   * within {@link #LOAD_WAIT}) when this instance has not.
+   */
+  private int loadedHere(Context ctx, String id, int status, Optional<String> etag) {
+    if ("true".equals(ctx.queryParam("dryRun"))) {
+      return status;
+    }
+    Optional<Optional<Long>> saved = Optional.empty();
+    if (status == 204) {
+      saved = Optional.of(Optional.empty());
+    } else if ((status == 200 || status == 201) && etag.isPresent()) {
+      saved = Optional.of(Optional.of(Long.parseLong(etag.get().replace("\"", ""))));
+    }
+    return saved.isEmpty() || awaitLoaded(id, saved.get()) ? status : 202;
+  }
+
+  /**
    * {@code If-Match: "<version>"} (as {@code GET} gives in its {@code ETag}): the write applies
    * only to that version, so that of two editors who read the same version the second is told (412)
    * instead of replacing the first's change unseen. {@code If-None-Match: *} creates only. Without
@@ -253,6 +331,9 @@ public final class SegmentAdminService implements HttpRoutes {
 
   void delete(Context ctx) {
     BearerTokens.require(ctx, adminToken);
+    if (forwardedToWriter(ctx)) {
+      return;
+    }
     writes.lock();
     try {
       String id = ctx.pathParam("id");

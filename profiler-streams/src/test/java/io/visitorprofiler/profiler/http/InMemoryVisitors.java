@@ -7,10 +7,15 @@ import java.util.Optional;
 
 /**
  * One instance's visitors for the HTTP tests: its online profiles (served newest first, as the
- * state store's query is) and the other instances it knows of.
+ * state store's query is), the other instances it knows of, and the instance that owns every key
+ * (empty: this one).
  */
-record InMemoryVisitors(List<VisitorProfile> online, List<String> others)
+record InMemoryVisitors(List<VisitorProfile> online, List<String> others, Optional<String> owner)
     implements VisitorQueries {
+  InMemoryVisitors(List<VisitorProfile> online, List<String> others) {
+    this(online, others, Optional.empty());
+  }
+
   @Override
   public Optional<VisitorProfile> localProfile(String visitorId) {
     return Optional.empty();
@@ -18,7 +23,7 @@ record InMemoryVisitors(List<VisitorProfile> online, List<String> others)
 
   @Override
   public Optional<String> remoteOwner(String visitorId) {
-    return Optional.empty();
+    return owner;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.visitorprofiler.profiler.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.ServiceUnavailableResponse;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.rules.SegmentRuleCompiler;
@@ -11,6 +12,7 @@ import io.visitorprofiler.runtime.http.HttpSettings;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
 import io.visitorprofiler.schemas.SegmentDefinition;
+import io.visitorprofiler.schemas.VisitorProfile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -255,7 +257,141 @@ class SegmentAdminServiceTest {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  @Test
+  void anEditIsMadeByTheInstanceThatOwnsTheSegmentsIdSoIfMatchHoldsAcrossInstances()
+      throws Exception {
+    InMemoryDefinitions writersCatalogue = new InMemoryDefinitions(definitions.byId);
+    try (ServiceHttpServer writer =
+            server(new InMemoryVisitors(List.of(), List.of()), writersCatalogue);
+        ServiceHttpServer other = forwardingEditsTo(writer.port())) {
+      HttpResponse<String> created =
+          send(other, "PUT", "repeat", definition("visitor.visits >= 2"), Map.of());
+      Map<String, String> overVersion1 = Map.of("If-Match", "\"1\"");
+      HttpResponse<String> edited =
+          send(other, "PUT", "repeat", definition("visitor.visits >= 3"), overVersion1);
+      // A second editor who read version 1 too, through either instance, is told.
+      HttpResponse<String> stale =
+          send(other, "PUT", "repeat", definition("visitor.visits >= 4"), overVersion1);
+      HttpResponse<String> dryRun =
+          send(other, "PUT", "repeat?dryRun=true", definition("visitor.visits >= 5"), Map.of());
+      HttpResponse<String> deleted =
+          send(other, "DELETE", "repeat", "", Map.of("If-Match", "\"2\""));
+
+      assertThat(created.statusCode()).isEqualTo(201);
+      assertThat(created.headers().firstValue("ETag")).contains("\"1\"");
+      assertThat(json(created).get("version").asLong()).isEqualTo(1);
+      assertThat(edited.statusCode()).isEqualTo(200);
+      assertThat(edited.headers().firstValue("ETag")).contains("\"2\"");
+      assertThat(stale.statusCode()).isEqualTo(412);
+      assertThat(json(stale).get("error").asText()).contains("is at version 2");
+      assertThat(dryRun.statusCode()).isEqualTo(200);
+      assertThat(deleted.statusCode()).isEqualTo(204);
+      assertThat(writersCatalogue.published).containsExactly("repeat", "repeat", "repeat");
+      assertThat(definitions.published).isEmpty();
+      assertThat(definitions.get("repeat")).isEmpty();
+    }
+  }
+
+  @Test
+  void anEditAnotherInstanceMadeIsA202UntilThisInstanceHasLoadedIt() throws Exception {
+    try (ServiceHttpServer writer =
+            server(new InMemoryVisitors(List.of(), List.of()), new InMemoryDefinitions());
+        ServiceHttpServer other = forwardingEditsTo(writer.port())) {
+      HttpResponse<String> created =
+          send(other, "PUT", "repeat", definition("visitor.visits >= 2"), Map.of());
+
+      // Saved by the writer, never loaded into this instance's (separate) catalogue.
+      assertThat(created.statusCode()).isEqualTo(202);
+      assertThat(created.headers().firstValue("ETag")).contains("\"1\"");
+    }
+  }
+
+  @Test
+  void anEditIsMadeWhereItArrivesWhileTheOwnerIsNotKnown() throws Exception {
+    VisitorQueries local = new InMemoryVisitors(List.of(), List.of());
+    VisitorQueries rebalancing =
+        new VisitorQueries() {
+          @Override
+          public Optional<VisitorProfile> localProfile(String visitorId) {
+            return local.localProfile(visitorId);
+          }
+
+          @Override
+          public Optional<String> remoteOwner(String visitorId) {
+            throw new ServiceUnavailableResponse("visitor state is being rebalanced; try again");
+          }
+
+          @Override
+          public List<VisitorProfile> localOnline(String siteId, int limit) {
+            return local.localOnline(siteId, limit);
+          }
+
+          @Override
+          public List<String> otherInstances() {
+            return local.otherInstances();
+          }
+        };
+    try (ServiceHttpServer instance = server(rebalancing)) {
+      HttpResponse<String> created =
+          send(instance, "PUT", "repeat", definition("visitor.visits >= 2"), Map.of());
+
+      assertThat(created.statusCode()).isEqualTo(201);
+      assertThat(definitions.published).containsExactly("repeat");
+    }
+  }
+
+  @Test
+  void anEditWhoseWriterDoesNotAnswerIsA503ThatSaysTheOutcomeIsUnknown() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    try (ServiceHttpServer other = forwardingEditsTo(closedPort)) {
+      HttpResponse<String> answer =
+          send(other, "PUT", "repeat", definition("visitor.visits >= 2"), Map.of());
+
+      assertThat(answer.statusCode()).isEqualTo(503);
+      assertThat(json(answer).get("error").asText()).contains("GET shows which");
+      assertThat(definitions.published).isEmpty();
+    }
+  }
+
+  private HttpResponse<String> put(String id, String body, String query) throws Exception {
+    return send(server, "PUT", id + query, body, Map.of());
+  }
+
+  private HttpResponse<String> delete(String id, Map<String, String> headers) throws Exception {
+    return send(server, "DELETE", id, "", headers);
+  }
+
+  private HttpResponse<String> send(
+      ServiceHttpServer instance,
+      String method,
+      String path,
+      String body,
+      Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + instance.port() + "/v1/segments/" + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** An instance whose segments' edits are all made by the instance on {@code writerPort}. */
+  private ServiceHttpServer forwardingEditsTo(int writerPort) {
+    return server(
+        new InMemoryVisitors(List.of(), List.of(), Optional.of("127.0.0.1:" + writerPort)));
+  }
+
   private ServiceHttpServer server(VisitorQueries visitors) {
+    return server(visitors, definitions);
+  }
+
+  private ServiceHttpServer server(VisitorQueries visitors, SegmentDefinitions catalogue) {
     return ServiceHttpServer.start(
         "profiler-streams-test",
         new HttpSettings("127.0.0.1", 0),
@@ -263,7 +399,7 @@ class SegmentAdminServiceTest {
         ServiceMetrics.create("profiler-streams-test"),
         List.of(
             new SegmentAdminService(
-                definitions,
+                catalogue,
                 new SegmentRuleCompiler(),
                 visitors,
                 ProfileSettings.DEFAULTS,
@@ -292,27 +428,6 @@ class SegmentAdminServiceTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> delete(String id, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + "/v1/segments/" + id))
-            .header("Authorization", "Bearer " + TOKEN)
-            .DELETE();
-    headers.forEach(request::header);
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> put(String id, String body, String query) throws Exception {
-    return client.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + "/v1/segments/" + id + query))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   private static JsonNode json(HttpResponse<String> response) throws Exception {
     return ServiceHttpServer.JSON.readTree(response.body());
   }
@@ -330,8 +445,17 @@ class SegmentAdminServiceTest {
    * The catalogue port over a map: publishing takes effect at once, as after a topic round trip.
    */
   private static final class InMemoryDefinitions implements SegmentDefinitions {
-    private final Map<String, SegmentDefinition> byId = new ConcurrentHashMap<>();
+    private final Map<String, SegmentDefinition> byId;
     private final List<String> published = new ArrayList<>();
+
+    InMemoryDefinitions() {
+      this(new ConcurrentHashMap<>());
+    }
+
+    /** Another instance's view of the same catalogue: what one publishes, both read. */
+    InMemoryDefinitions(Map<String, SegmentDefinition> byId) {
+      this.byId = byId;
+    }
 
     /** When set, a read waits (a second at most) until this many reads have been made. */
     private volatile CountDownLatch readersToWaitFor;
