@@ -280,7 +280,11 @@ public final class SegmentAdminService implements HttpRoutes {
     if (status == 204) {
       saved = Optional.of(Optional.empty());
     } else if ((status == 200 || status == 201) && etag.isPresent()) {
-      saved = Optional.of(Optional.of(Long.parseLong(etag.get().replace("\"", ""))));
+      try {
+        saved = Optional.of(Optional.of(Long.parseLong(etag.get().replace("\"", ""))));
+      } catch (NumberFormatException notOurs) {
+        return status; // no version to wait for
+      }
     }
     return saved.isEmpty() || awaitLoaded(id, saved.get()) ? status : 202;
   }
@@ -377,6 +381,10 @@ public final class SegmentAdminService implements HttpRoutes {
       refuse(ctx, List.of(new Problem("siteId", "is required")));
       return;
     }
+    if (request.sample() != null && (request.sample() < 0 || request.sample() > MAX_SAMPLE)) {
+      refuse(ctx, List.of(new Problem("sample", "must be from 0 to " + MAX_SAMPLE)));
+      return;
+    }
     SegmentRule rule;
     try {
       rule =
@@ -398,10 +406,6 @@ public final class SegmentAdminService implements HttpRoutes {
           e.problems().stream()
               .map(p -> new Problem("condition:" + p.line() + ":" + p.column(), p.message()))
               .toList());
-      return;
-    }
-    if (request.sample() != null && (request.sample() < 0 || request.sample() > MAX_SAMPLE)) {
-      refuse(ctx, List.of(new Problem("sample", "must be from 0 to " + MAX_SAMPLE)));
       return;
     }
     int sampleSize = request.sample() == null ? 10 : request.sample();

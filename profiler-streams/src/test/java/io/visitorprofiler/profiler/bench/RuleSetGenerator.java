@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * Rule sets of a given size drawn from the segment catalogue's classes (behavioural, geographic,
  * source, custom, cart, time-based), with constants from the {@link Shop}'s vocabulary. Rule {@code
- * i} is of class {@code i % 12} and takes the {@code i / 12}-th city, page, search phrase or SKU:
- * on {@link Shop#CATALOGUE} every condition of a 1,000-rule set is its own; on {@link Shop#SMALL}
- * the constants cycle after 122 rules and 1,000 rules hold 501 distinct conditions ({@code
- * RuleSetGeneratorTest} pins both).
+ * i} is of class {@code i % 12} and takes the {@code i / 12}-th city, page or search phrase, the
+ * SKU {@code 7 (i / 12)} and the {@code i / 12}-th order total: on {@link Shop#CATALOGUE} every
+ * condition of a 1,000-rule set is its own; on {@link Shop#SMALL} the constants cycle after 122
+ * rules and 1,000 rules hold 501 distinct conditions ({@code RuleSetGeneratorTest} pins both). Some
+ * classes cannot match the generated visitors (decision 21 lists them).
  */
 final class RuleSetGenerator {
   private RuleSetGenerator() {}
@@ -73,7 +74,7 @@ final class RuleSetGenerator {
           "visitor.purchases.count >= "
               + (1 + v % 3)
               + " && visitor.purchases.totalValue > "
-              + (10 + 10 * (v % shop.orderTotals()))
+              + shop.orderTotal(v)
               + ".0";
       case 9 ->
           "visitor.visit.landingUrl.endsWith('"

@@ -11,10 +11,17 @@ import java.util.stream.Stream;
  * visitors draw each uniformly; the rules draw their constants from the same.
  *
  * @param name how {@code --mix} names it
- * @param orderTotals how many order totals (10, 20, 30, ...) rules on purchases compare with
+ * @param orderTotals how many order totals rules on purchases compare with
+ * @param orderTotalStep the step between them (10, 10 + step, 10 + 2 step, ...)
  */
 record Shop(
-    String name, String[] cities, String[] paths, String[] keywords, int skus, int orderTotals) {
+    String name,
+    String[] cities,
+    String[] paths,
+    String[] keywords,
+    int skus,
+    int orderTotals,
+    int orderTotalStep) {
   private static final String[] CITIES = {
     "New York", "Los Angeles", "Chicago", "Houston", "Miami", "Boston", "Seattle", "Denver",
     "Atlanta", "Austin", "London", "Berlin", "Paris", "Madrid", "Toronto", "Sydney"
@@ -40,7 +47,7 @@ record Shop(
    * than 122 rules repeats its conditions on it (1,000 rules hold 501 distinct ones, the page-bound
    * ones in groups of up to nine copies that enter and exit together on a page view).
    */
-  static final Shop SMALL = new Shop("small", CITIES, PATHS, KEYWORDS, 200, 20);
+  static final Shop SMALL = new Shop("small", CITIES, PATHS, KEYWORDS, 200, 20, 10);
 
   /**
    * A catalogue of a hundred pages (the small shop's ten and ninety product pages), a hundred
@@ -54,7 +61,8 @@ record Shop(
           extended(PATHS, 100, n -> "/products/" + n),
           extended(KEYWORDS, 100, n -> "search phrase " + n),
           200,
-          100);
+          100,
+          4);
 
   static Shop named(String name) {
     return Stream.of(CATALOGUE, SMALL)
@@ -62,6 +70,15 @@ record Shop(
         .findFirst()
         .orElseThrow(
             () -> new IllegalArgumentException("--mix is catalogue or small, not " + name));
+  }
+
+  /**
+   * The {@code n}-th order total a rule compares with, cycling: on the catalogue they run from 10
+   * to 406 in steps of 4 (a 1,000-rule set reaches 342; an order holds at most 6 items of at most
+   * 64), on the small shop from 10 to 200 in steps of 10.
+   */
+  int orderTotal(int n) {
+    return 10 + orderTotalStep * Math.floorMod(n, orderTotals);
   }
 
   String sku(int n) {

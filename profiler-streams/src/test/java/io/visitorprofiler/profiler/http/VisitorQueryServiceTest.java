@@ -9,7 +9,6 @@ import io.visitorprofiler.runtime.health.ServiceHealth;
 import io.visitorprofiler.runtime.http.HttpSettings;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.metrics.ServiceMetrics;
-import io.visitorprofiler.schemas.VisitorProfile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,48 +21,44 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The online visitors of a site over one instance's in-memory visitors (ProfilerIT: the real). */
+/** The online visitors of a site over two instances' in-memory visitors (ProfilerIT: the real). */
 class VisitorQueryServiceTest {
   private static final String TOKEN = "test-admin-token";
   private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
   private final HttpClient client = HttpClient.newHttpClient();
   private ServiceHttpServer server;
+  private ServiceHttpServer other;
 
+  /** This instance holds v-1 and v-3; the other one, which it asks, v-2 (the newest). */
   @BeforeEach
   void start() {
-    List<VisitorProfile> online =
-        List.of(
-            ProfileUpdater.newProfile("v-1", "demo", NOW.minusSeconds(30)),
-            ProfileUpdater.newProfile("v-2", "demo", NOW.minusSeconds(10)),
-            ProfileUpdater.newProfile("v-3", "demo", NOW.minusSeconds(20)));
+    other =
+        server(
+            new InMemoryVisitors(
+                List.of(ProfileUpdater.newProfile("v-2", "demo", NOW.minusSeconds(10))),
+                List.of()));
     server =
-        ServiceHttpServer.start(
-            "profiler-streams-test",
-            new HttpSettings("127.0.0.1", 0),
-            new ServiceHealth(),
-            ServiceMetrics.create("profiler-streams-test"),
-            List.of(
-                new VisitorQueryService(
-                    new InMemoryVisitors(online, List.of()),
-                    new SegmentRuleBook(),
-                    ProfileSettings.DEFAULTS,
-                    TOKEN,
-                    Clock.fixed(NOW, ZoneOffset.UTC))));
+        server(
+            new InMemoryVisitors(
+                List.of(
+                    ProfileUpdater.newProfile("v-1", "demo", NOW.minusSeconds(30)),
+                    ProfileUpdater.newProfile("v-3", "demo", NOW.minusSeconds(20))),
+                List.of("127.0.0.1:" + other.port())));
   }
 
   @AfterEach
   void stop() {
     server.close();
+    other.close();
   }
 
   @Test
-  void theOnlineVisitorsAreTheNewestUpToTheLimit() throws Exception {
-    HttpResponse<String> answer = online("?limit=2");
-
-    assertThat(answer.statusCode()).isEqualTo(200);
-    assertThat(ServiceHttpServer.JSON.readTree(answer.body()).findValuesAsText("visitorId"))
-        .containsExactly("v-2", "v-3");
+  void theOnlineVisitorsOfAllInstancesAreMergedNewestFirstUpToTheLimit() throws Exception {
+    assertThat(visitorIds(online("?limit=2"))).containsExactly("v-2", "v-3");
+    assertThat(visitorIds(online("?limit=1"))).containsExactly("v-2");
+    assertThat(visitorIds(online("?limit=1000"))).containsExactly("v-2", "v-3", "v-1");
+    assertThat(visitorIds(online(""))).containsExactly("v-2", "v-3", "v-1");
   }
 
   @Test
@@ -76,6 +71,26 @@ class VisitorQueryServiceTest {
           .as(limit)
           .isEqualTo("limit must be an integer from 1 to 1000");
     }
+  }
+
+  private static List<String> visitorIds(HttpResponse<String> answer) throws Exception {
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return ServiceHttpServer.JSON.readTree(answer.body()).findValuesAsText("visitorId");
+  }
+
+  private static ServiceHttpServer server(VisitorQueries visitors) {
+    return ServiceHttpServer.start(
+        "profiler-streams-test",
+        new HttpSettings("127.0.0.1", 0),
+        new ServiceHealth(),
+        ServiceMetrics.create("profiler-streams-test"),
+        List.of(
+            new VisitorQueryService(
+                visitors,
+                new SegmentRuleBook(),
+                ProfileSettings.DEFAULTS,
+                TOKEN,
+                Clock.fixed(NOW, ZoneOffset.UTC))));
   }
 
   private HttpResponse<String> online(String query) throws Exception {
