@@ -7,10 +7,7 @@ import io.javalin.http.ServiceUnavailableResponse;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.rules.SegmentRuleCompiler;
-import io.visitorprofiler.runtime.health.ServiceHealth;
-import io.visitorprofiler.runtime.http.HttpSettings;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
-import io.visitorprofiler.runtime.metrics.ServiceMetrics;
 import io.visitorprofiler.schemas.SegmentDefinition;
 import io.visitorprofiler.schemas.VisitorProfile;
 import java.net.InetAddress;
@@ -394,19 +391,14 @@ class SegmentAdminServiceTest {
   }
 
   private ServiceHttpServer server(VisitorQueries visitors, SegmentDefinitions catalogue) {
-    return ServiceHttpServer.start(
-        "profiler-streams-test",
-        new HttpSettings("127.0.0.1", 0),
-        new ServiceHealth(),
-        ServiceMetrics.create("profiler-streams-test"),
-        List.of(
-            new SegmentAdminService(
-                catalogue,
-                new SegmentRuleCompiler(),
-                visitors,
-                ProfileSettings.DEFAULTS,
-                TOKEN,
-                Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC))));
+    return TestServers.serving(
+        new SegmentAdminService(
+            catalogue,
+            new SegmentRuleCompiler(),
+            visitors,
+            ProfileSettings.DEFAULTS,
+            TOKEN,
+            Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC)));
   }
 
   private CompletableFuture<HttpResponse<String>> putAsync(

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
-import io.visitorprofiler.runtime.health.ServiceHealth;
-import io.visitorprofiler.runtime.http.HttpSettings;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
-import io.visitorprofiler.runtime.metrics.ServiceMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,18 +76,13 @@ class VisitorQueryServiceTest {
   }
 
   private static ServiceHttpServer server(VisitorQueries visitors) {
-    return ServiceHttpServer.start(
-        "profiler-streams-test",
-        new HttpSettings("127.0.0.1", 0),
-        new ServiceHealth(),
-        ServiceMetrics.create("profiler-streams-test"),
-        List.of(
-            new VisitorQueryService(
-                visitors,
-                new SegmentRuleBook(),
-                ProfileSettings.DEFAULTS,
-                TOKEN,
-                Clock.fixed(NOW, ZoneOffset.UTC))));
+    return TestServers.serving(
+        new VisitorQueryService(
+            visitors,
+            new SegmentRuleBook(),
+            ProfileSettings.DEFAULTS,
+            TOKEN,
+            Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   private HttpResponse<String> online(String query) throws Exception {
