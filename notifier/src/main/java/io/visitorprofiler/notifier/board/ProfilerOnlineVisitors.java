@@ -21,11 +21,14 @@ import org.slf4j.LoggerFactory;
  * The online visitors of the sites as profiler-streams knows them ({@code GET
  * /v1/sites/{site}/visitors/online}, merged across its instances), including visitors who are in no
  * segment yet. When the profiler does not answer, the console keeps the list it builds from segment
- * changes.
+ * changes; when some of its instances do not, the others' visitors are shown and the gap logged.
  */
 public final class ProfilerOnlineVisitors {
   private static final Logger log = LoggerFactory.getLogger(ProfilerOnlineVisitors.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** profiler-streams' header naming its instances whose visitors a list leaves out. */
+  static final String UNANSWERED_HEADER = "VP-Unanswered-Instances";
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -67,7 +70,12 @@ public final class ProfilerOnlineVisitors {
         for (JsonNode visitor : JSON.readTree(response.body())) {
           rows.add(row(visitor, clock.instant()));
         }
-        warned = false;
+        var unanswered = response.headers().firstValue(UNANSWERED_HEADER);
+        if (unanswered.isPresent()) {
+          warnOnce("profiler instances " + unanswered.get() + " did not answer");
+        } else {
+          warned = false;
+        }
       } catch (IOException e) {
         warnOnce("profiler unreachable: " + e.getClass().getSimpleName());
       } catch (InterruptedException e) {
@@ -81,7 +89,7 @@ public final class ProfilerOnlineVisitors {
   private void warnOnce(String why) {
     if (!warned) {
       warned = true;
-      log.warn("online visitors from segment changes only: {}", why);
+      log.warn("online visitors incomplete, the console adds those of segment changes: {}", why);
     }
   }
 

@@ -31,6 +31,12 @@ public final class VisitorQueryService implements HttpRoutes {
   /** The most online visitors a site's list holds. */
   private static final int MAX_LIMIT = 1000;
 
+  /**
+   * Names the other instances (host:port, comma-separated) that did not answer for the online list:
+   * their visitors are missing from it. Absent when every instance answered.
+   */
+  public static final String UNANSWERED_HEADER = "VP-Unanswered-Instances";
+
   private final VisitorQueries queries;
   private final SegmentRuleBook book;
   private final ProfileSettings settings;
@@ -85,23 +91,37 @@ public final class VisitorQueryService implements HttpRoutes {
     queries
         .localOnline(site, limit)
         .forEach(p -> visitors.add(VisitorJson.of(p, rules, settings, clock.instant())));
+    List<String> unanswered = new ArrayList<>();
     if (!PeerInstances.forwarded(ctx)) {
       for (String instance : queries.otherInstances()) {
-        HttpResponse<String> answer =
-            peers.get(instance, "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit);
-        if (answer.statusCode() == 200) {
-          try {
-            visitors.addAll(
-                ServiceHttpServer.JSON.readValue(
-                    answer.body(), new TypeReference<List<VisitorJson>>() {}));
-          } catch (IOException e) {
-            throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
-          }
+        try {
+          visitors.addAll(onlineOn(instance, site, limit));
+        } catch (ServiceUnavailableResponse e) {
+          unanswered.add(instance);
         }
       }
     }
+    if (!unanswered.isEmpty()) {
+      // The list is still worth showing; the header says whose visitors it leaves out.
+      ctx.header(UNANSWERED_HEADER, String.join(",", unanswered));
+    }
     visitors.sort(Comparator.comparing(VisitorJson::lastSeen).reversed());
     ctx.json(visitors.subList(0, Math.min(limit, visitors.size())));
+  }
+
+  private List<VisitorJson> onlineOn(String instance, String site, int limit) {
+    HttpResponse<String> answer =
+        peers.get(instance, "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit);
+    if (answer.statusCode() != 200) {
+      throw new ServiceUnavailableResponse(
+          "instance " + instance + " answered the online list with " + answer.statusCode());
+    }
+    try {
+      return ServiceHttpServer.JSON.readValue(
+          answer.body(), new TypeReference<List<VisitorJson>>() {});
+    } catch (IOException e) {
+      throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
+    }
   }
 
   private static String encode(String value) {

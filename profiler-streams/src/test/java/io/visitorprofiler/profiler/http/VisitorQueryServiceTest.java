@@ -6,6 +6,8 @@ import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,6 +61,39 @@ class VisitorQueryServiceTest {
   }
 
   @Test
+  void instancesThatDoNotAnswerAreNamedAndTheOthersVisitorsStillListed() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    // An instance that refuses the connection, one that answers with an error (another token).
+    ServiceHttpServer refusing =
+        TestServers.serving(
+            new VisitorQueryService(
+                new InMemoryVisitors(List.of(), List.of()),
+                new SegmentRuleBook(),
+                ProfileSettings.DEFAULTS,
+                "another-token",
+                Clock.fixed(NOW, ZoneOffset.UTC)));
+    String gone = "127.0.0.1:" + closedPort;
+    String erring = "127.0.0.1:" + refusing.port();
+    try (ServiceHttpServer asking =
+        server(
+            new InMemoryVisitors(
+                List.of(ProfileUpdater.newProfile("v-1", "demo", NOW.minusSeconds(30))),
+                List.of(gone, "127.0.0.1:" + other.port(), erring)))) {
+      HttpResponse<String> answer = online(asking, "");
+
+      assertThat(visitorIds(answer)).containsExactly("v-2", "v-1");
+      assertThat(answer.headers().firstValue(VisitorQueryService.UNANSWERED_HEADER))
+          .contains(gone + "," + erring);
+      assertThat(online("").headers().firstValue(VisitorQueryService.UNANSWERED_HEADER)).isEmpty();
+    } finally {
+      refusing.close();
+    }
+  }
+
+  @Test
   void aLimitThatIsNoIntegerFromOneToAThousandIsRefusedNotClamped() throws Exception {
     for (String limit : List.of("abc", "0", "1001", "2.5", "")) {
       HttpResponse<String> answer = online("?limit=" + limit);
@@ -86,10 +121,17 @@ class VisitorQueryServiceTest {
   }
 
   private HttpResponse<String> online(String query) throws Exception {
+    return online(server, query);
+  }
+
+  private HttpResponse<String> online(ServiceHttpServer instance, String query) throws Exception {
     return client.send(
         HttpRequest.newBuilder(
                 URI.create(
-                    "http://127.0.0.1:" + server.port() + "/v1/sites/demo/visitors/online" + query))
+                    "http://127.0.0.1:"
+                        + instance.port()
+                        + "/v1/sites/demo/visitors/online"
+                        + query))
             .header("Authorization", "Bearer " + TOKEN)
             .build(),
         HttpResponse.BodyHandlers.ofString());
