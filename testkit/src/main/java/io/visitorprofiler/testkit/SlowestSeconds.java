@@ -9,12 +9,16 @@ import java.util.stream.Collectors;
 
 /**
  * A latency phase's worst seconds, to tell a stall from a spread: the three seconds with the
- * highest latency, each with the CPU the hypervisor took in it, and the p99 of the seconds it took
- * (almost) nothing in. Used by the benchmarks; not thread-safe.
+ * highest latency, each with the CPU the hypervisor took in it and the cores this JVM's busiest
+ * threads used in it, and the p99 of the seconds the hypervisor took (almost) nothing in. Used by
+ * the benchmarks; not thread-safe.
  */
 public final class SlowestSeconds {
   /** A second with less stolen CPU than this counts as calm. */
   private static final double CALM_STOLEN_MILLIS = 20;
+
+  /** How many of the busiest thread groups a slow second names. */
+  private static final int THREAD_GROUPS_SHOWN = 5;
 
   private final Map<Long, List<Long>> bySecond = new HashMap<>();
 
@@ -36,9 +40,7 @@ public final class SlowestSeconds {
                         "s%d %.0f ms%s",
                         e.getKey(),
                         e.getValue() / 1e6,
-                        stolen == null
-                            ? ""
-                            : String.format(" (%.0f ms stolen)", stolen.inSecond(e.getKey()))))
+                        stolen == null ? "" : beside(stolen, e.getKey())))
             .collect(Collectors.joining(", "));
     if (stolen == null) {
       return slowest;
@@ -54,6 +56,13 @@ public final class SlowestSeconds {
         "%s; CPU stolen by the hypervisor in the phase: %.0f ms; p99 of the seconds with less than"
             + " %.0f ms stolen: %.1f ms",
         slowest, stolen.total(), CALM_STOLEN_MILLIS, percentile(calm, 0.99));
+  }
+
+  /** What else happened in the second: the CPU stolen, and the cores of the busiest threads. */
+  private static String beside(StolenCpu stolen, long second) {
+    String threads = stolen.threadsIn(second, THREAD_GROUPS_SHOWN);
+    return String.format(
+        " (%.0f ms stolen%s)", stolen.inSecond(second), threads.isEmpty() ? "" : "; " + threads);
   }
 
   /** The {@code p} quantile of sorted nanoseconds, in milliseconds (NaN when empty). */

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * CPU time the hypervisor took from this virtual machine ("steal" in {@code /proc/stat}), per
  * second of a phase. On the 2-core machine the benchmarks run on, steal comes in bursts of 100-300
- * ms about every 30 seconds; a latency phase's slowest seconds are read beside them. Used by the
- * benchmarks.
+ * ms about every 30 seconds; a latency phase's slowest seconds are read beside them, and beside the
+ * cores this JVM's thread groups used in each of those seconds (a snapshot of {@link ThreadCpu} at
+ * the start of every second). Used by the benchmarks.
  */
 public final class StolenCpu implements AutoCloseable {
   private static final Path STAT = Path.of("/proc/stat");
@@ -18,6 +19,7 @@ public final class StolenCpu implements AutoCloseable {
 
   private final long start;
   private final ConcurrentMap<Long, Double> millisBySecond = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Long, ThreadCpu> threadsAtSecond = new ConcurrentHashMap<>();
   private final Thread sampler;
   private volatile boolean running = true;
 
@@ -41,6 +43,9 @@ public final class StolenCpu implements AutoCloseable {
       }
       long now = read();
       long second = Math.floorDiv(System.nanoTime() - start, 1_000_000_000L);
+      if (second >= 0) {
+        threadsAtSecond.computeIfAbsent(second, s -> ThreadCpu.now());
+      }
       if (now > previous && second >= 0) {
         millisBySecond.merge(second, (now - previous) * MILLIS_PER_TICK, Double::sum);
       }
@@ -51,6 +56,16 @@ public final class StolenCpu implements AutoCloseable {
   /** Stolen milliseconds in second {@code second} of the phase. */
   public double inSecond(long second) {
     return millisBySecond.getOrDefault(second, 0.0);
+  }
+
+  /**
+   * The cores this JVM's {@code top} busiest thread groups used in second {@code second} (from the
+   * snapshot taken early in it to the one early in the next), or empty when either is missing.
+   */
+  public String threadsIn(long second, int top) {
+    ThreadCpu from = threadsAtSecond.get(second);
+    ThreadCpu to = threadsAtSecond.get(second + 1);
+    return from == null || to == null ? "" : to.since(from, top);
   }
 
   /** Stolen milliseconds since the start. */
