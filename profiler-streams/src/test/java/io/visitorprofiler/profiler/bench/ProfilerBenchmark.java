@@ -448,6 +448,7 @@ public final class ProfilerBenchmark {
     // The phase's start on the wall clock, to match a slow second with GC and broker logs.
     LocalTime phaseStartClock = LocalTime.now().withNano(0);
     StolenCpu stolen = StolenCpu.from(phaseStart);
+    RocksDbBacklog rocksDb = new RocksDbBacklog(streams, phaseStart);
     StreamThreadTime before = StreamThreadTime.of(streams, meters);
     StreamThreadTime after;
     ThreadCpu threadsBefore = ThreadCpu.now();
@@ -463,6 +464,7 @@ public final class ProfilerBenchmark {
       long behind = System.nanoTime() - (start + encoded.size() * interval);
       after = StreamThreadTime.of(streams, meters);
       threadsAfter = ThreadCpu.now();
+      rocksDb.close(); // the phase's seconds, not the wait for its last changes
       producer.flush();
       System.out.printf(
           "latency   producer finished %.1f s after its schedule; all appended %.1f s after it%n",
@@ -504,6 +506,7 @@ public final class ProfilerBenchmark {
     System.out.printf(
         "%s slowest seconds (committed, by the event's append; s0 began at %s): %s%n",
         label, phaseStartClock, slowest.describe(stolen));
+    System.out.printf("%s RocksDB: %s%n", label, rocksDb.describe());
     System.out.printf("%s while paced, %s%n", label, after.since(before, threads));
     // Whether "half the maximum" left a core idle: the broker, the harness's own producer and
     // reader, RocksDB's background threads and the JIT share the two cores with the topology.
