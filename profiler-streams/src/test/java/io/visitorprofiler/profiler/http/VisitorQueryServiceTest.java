@@ -67,7 +67,7 @@ class VisitorQueryServiceTest {
       closedPort = socket.getLocalPort();
     }
     // An instance that refuses the connection, one that answers with an error (another token).
-    ServiceHttpServer refusing =
+    ServiceHttpServer wrongToken =
         TestServers.serving(
             new VisitorQueryService(
                 new InMemoryVisitors(List.of(), List.of()),
@@ -76,7 +76,7 @@ class VisitorQueryServiceTest {
                 "another-token",
                 Clock.fixed(NOW, ZoneOffset.UTC)));
     String gone = "127.0.0.1:" + closedPort;
-    String erring = "127.0.0.1:" + refusing.port();
+    String erring = "127.0.0.1:" + wrongToken.port();
     try (ServiceHttpServer asking =
         server(
             new InMemoryVisitors(
@@ -89,7 +89,7 @@ class VisitorQueryServiceTest {
           .contains(gone + "," + erring);
       assertThat(online("").headers().firstValue(VisitorQueryService.UNANSWERED_HEADER)).isEmpty();
     } finally {
-      refusing.close();
+      wrongToken.close();
     }
   }
 
