@@ -55,7 +55,7 @@ final class RocksDbBacklog implements AutoCloseable {
         default -> {}
       }
     }
-    this.sampler = Thread.ofPlatform().daemon().name("rocksdb-stalls").start(this::sample);
+    this.sampler = Thread.ofPlatform().daemon().name("rocksdb-backlog").start(this::sample);
   }
 
   private void sample() {
