@@ -2,6 +2,7 @@ package io.visitorprofiler.notifier.board;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visitorprofiler.runtime.http.UnansweredInstances;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,9 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class ProfilerOnlineVisitors {
   private static final Logger log = LoggerFactory.getLogger(ProfilerOnlineVisitors.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** profiler-streams' header naming its instances whose visitors a list leaves out. */
-  static final String UNANSWERED_HEADER = "VP-Unanswered-Instances";
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -70,7 +68,7 @@ public final class ProfilerOnlineVisitors {
         for (JsonNode visitor : JSON.readTree(response.body())) {
           rows.add(row(visitor, clock.instant()));
         }
-        var unanswered = response.headers().firstValue(UNANSWERED_HEADER);
+        var unanswered = response.headers().firstValue(UnansweredInstances.HEADER);
         if (unanswered.isPresent()) {
           warnOnce("profiler instances " + unanswered.get() + " did not answer");
         } else {

@@ -1,5 +1,6 @@
 package io.visitorprofiler.profiler.http;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.http.Context;
 import io.javalin.http.ServiceUnavailableResponse;
 import java.io.IOException;
@@ -76,6 +77,23 @@ final class PeerInstances {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableResponse("interrupted");
+    }
+  }
+
+  /**
+   * What {@code instance} answered, read by {@code reader}; an answer other than 200, or one that
+   * cannot be read, is a {@link ServiceUnavailableResponse} naming the instance, as one that does
+   * not answer at all is.
+   */
+  static <T> T read(String instance, HttpResponse<String> answer, ObjectReader reader) {
+    if (answer.statusCode() != 200) {
+      throw new ServiceUnavailableResponse(
+          "instance " + instance + " answered with " + answer.statusCode());
+    }
+    try {
+      return reader.readValue(answer.body());
+    } catch (IOException e) {
+      throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
     }
   }
 

@@ -452,16 +452,8 @@ public final class SegmentAdminService implements HttpRoutes {
   }
 
   private PreviewResult previewOn(String instance, String body) {
-    HttpResponse<String> answer = peers.post(instance, "/v1/segments/preview", body);
-    if (answer.statusCode() != 200) {
-      throw new ServiceUnavailableResponse(
-          "instance " + instance + " answered the preview with " + answer.statusCode());
-    }
-    try {
-      return PEER_PREVIEW.readValue(answer.body());
-    } catch (JsonProcessingException e) {
-      throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
-    }
+    return PeerInstances.read(
+        instance, peers.post(instance, "/v1/segments/preview", body), PEER_PREVIEW);
   }
 
   private boolean awaitLoaded(String id, Optional<Long> version) {

@@ -1,6 +1,7 @@
 package io.visitorprofiler.profiler.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -11,7 +12,7 @@ import io.visitorprofiler.runtime.http.BearerTokens;
 import io.visitorprofiler.runtime.http.HttpRoutes;
 import io.visitorprofiler.runtime.http.QueryParams;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
-import java.io.IOException;
+import io.visitorprofiler.runtime.http.UnansweredInstances;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,11 +32,8 @@ public final class VisitorQueryService implements HttpRoutes {
   /** The most online visitors a site's list holds. */
   private static final int MAX_LIMIT = 1000;
 
-  /**
-   * Names the other instances (host:port, comma-separated) that did not answer for the online list:
-   * their visitors are missing from it. Absent when every instance answered.
-   */
-  public static final String UNANSWERED_HEADER = "VP-Unanswered-Instances";
+  private static final ObjectReader PEER_ONLINE =
+      ServiceHttpServer.JSON.readerFor(new TypeReference<List<VisitorJson>>() {});
 
   private final VisitorQueries queries;
   private final SegmentRuleBook book;
@@ -103,25 +101,17 @@ public final class VisitorQueryService implements HttpRoutes {
     }
     if (!unanswered.isEmpty()) {
       // The list is still worth showing; the header says whose visitors it leaves out.
-      ctx.header(UNANSWERED_HEADER, String.join(",", unanswered));
+      ctx.header(UnansweredInstances.HEADER, String.join(",", unanswered));
     }
     visitors.sort(Comparator.comparing(VisitorJson::lastSeen).reversed());
     ctx.json(visitors.subList(0, Math.min(limit, visitors.size())));
   }
 
   private List<VisitorJson> onlineOn(String instance, String site, int limit) {
-    HttpResponse<String> answer =
-        peers.get(instance, "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit);
-    if (answer.statusCode() != 200) {
-      throw new ServiceUnavailableResponse(
-          "instance " + instance + " answered the online list with " + answer.statusCode());
-    }
-    try {
-      return ServiceHttpServer.JSON.readValue(
-          answer.body(), new TypeReference<List<VisitorJson>>() {});
-    } catch (IOException e) {
-      throw new ServiceUnavailableResponse("instance " + instance + " answered unreadably");
-    }
+    return PeerInstances.read(
+        instance,
+        peers.get(instance, "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit),
+        PEER_ONLINE);
   }
 
   private static String encode(String value) {

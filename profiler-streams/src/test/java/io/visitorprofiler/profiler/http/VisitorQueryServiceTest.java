@@ -6,6 +6,7 @@ import io.visitorprofiler.profiler.profile.ProfileSettings;
 import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
+import io.visitorprofiler.runtime.http.UnansweredInstances;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -85,9 +86,9 @@ class VisitorQueryServiceTest {
       HttpResponse<String> answer = online(asking, "");
 
       assertThat(visitorIds(answer)).containsExactly("v-2", "v-1");
-      assertThat(answer.headers().firstValue(VisitorQueryService.UNANSWERED_HEADER))
+      assertThat(answer.headers().firstValue(UnansweredInstances.HEADER))
           .contains(gone + "," + erring);
-      assertThat(online("").headers().firstValue(VisitorQueryService.UNANSWERED_HEADER)).isEmpty();
+      assertThat(online("").headers().firstValue(UnansweredInstances.HEADER)).isEmpty();
     } finally {
       wrongToken.close();
     }
