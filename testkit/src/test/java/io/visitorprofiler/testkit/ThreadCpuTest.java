@@ -65,9 +65,20 @@ class ThreadCpuTest {
   @Test
   void aThreadOfThisJvmIsFoundUnderItsMaskedName() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+    CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread probe = Thread.ofPlatform().name("probe-thread-42").start(() -> await(release));
+    // The JVM gives the OS thread its name once the thread runs, not when start() returns: read
+    // /proc only after the probe has begun its work (before, it can still be "java").
+    Thread probe =
+        Thread.ofPlatform()
+            .name("probe-thread-42")
+            .start(
+                () -> {
+                  running.countDown();
+                  await(release);
+                });
     try {
+      running.await();
       assertThat(ThreadCpu.now().groups()).contains("probe-thread-#");
     } finally {
       release.countDown();
