@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Asks another running instance of the profiler on a caller's behalf, with the admin token and
@@ -38,6 +39,16 @@ final class PeerInstances {
 
   HttpResponse<String> get(String instance, String path) {
     return send(request(instance, path).GET().build(), instance);
+  }
+
+  /**
+   * Asks {@code instance} without waiting for its answer: the answer, or a failure after {@code
+   * timeout} (or sooner, when it refuses the connection).
+   */
+  CompletableFuture<HttpResponse<String>> getAsync(String instance, String path, Duration timeout) {
+    return http.sendAsync(
+        request(instance, path).timeout(timeout).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(String instance, String path, String json) {

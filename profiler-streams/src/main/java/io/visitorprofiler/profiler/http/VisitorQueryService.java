@@ -15,10 +15,15 @@ import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.http.UnansweredInstances;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code GET /v1/visitors/{id}} (answered by whichever instance owns the visitor: this one, or
@@ -41,6 +46,14 @@ public final class VisitorQueryService implements HttpRoutes {
   private final String adminToken;
   private final Clock clock;
   private final PeerInstances peers;
+  private final Duration peerTimeout;
+
+  /**
+   * How long the online list waits for the other instances, all asked at once: less than the
+   * notifier gives the whole list (3 s), so that one instance that does not answer is named in the
+   * list's header instead of costing the console every instance's visitors.
+   */
+  static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
 
   public VisitorQueryService(
       VisitorQueries queries,
@@ -48,12 +61,23 @@ public final class VisitorQueryService implements HttpRoutes {
       ProfileSettings settings,
       String adminToken,
       Clock clock) {
+    this(queries, book, settings, adminToken, clock, PEER_TIMEOUT);
+  }
+
+  VisitorQueryService(
+      VisitorQueries queries,
+      SegmentRuleBook book,
+      ProfileSettings settings,
+      String adminToken,
+      Clock clock,
+      Duration peerTimeout) {
     this.queries = queries;
     this.book = book;
     this.settings = settings;
     this.adminToken = adminToken;
     this.clock = clock;
     this.peers = new PeerInstances(adminToken);
+    this.peerTimeout = peerTimeout;
   }
 
   @Override
@@ -84,34 +108,35 @@ public final class VisitorQueryService implements HttpRoutes {
     BearerTokens.require(ctx, adminToken);
     String site = ctx.pathParam("siteId");
     int limit = QueryParams.intInRange(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    // Every other instance is asked at once, before this one reads its own: the list waits for the
+    // slowest of them, up to the timeout, not for the sum of them.
+    Map<String, CompletableFuture<HttpResponse<String>>> asked = new LinkedHashMap<>();
+    if (!PeerInstances.forwarded(ctx)) {
+      String path = "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit;
+      for (String instance : queries.otherInstances()) {
+        asked.put(instance, peers.getAsync(instance, path, peerTimeout));
+      }
+    }
     List<VisitorJson> visitors = new ArrayList<>();
     var rules = book.snapshot();
     queries
         .localOnline(site, limit)
         .forEach(p -> visitors.add(VisitorJson.of(p, rules, settings, clock.instant())));
     List<String> unanswered = new ArrayList<>();
-    if (!PeerInstances.forwarded(ctx)) {
-      for (String instance : queries.otherInstances()) {
-        try {
-          visitors.addAll(onlineOn(instance, site, limit));
-        } catch (ServiceUnavailableResponse e) {
-          unanswered.add(instance);
-        }
-      }
-    }
+    asked.forEach(
+        (instance, answer) -> {
+          try {
+            visitors.addAll(PeerInstances.read(instance, answer.join(), PEER_ONLINE));
+          } catch (CompletionException | ServiceUnavailableResponse e) {
+            unanswered.add(instance); // refused, timed out, an error or an unreadable answer
+          }
+        });
     if (!unanswered.isEmpty()) {
       // The list is still worth showing; the header says whose visitors it leaves out.
       ctx.header(UnansweredInstances.HEADER, String.join(",", unanswered));
     }
     visitors.sort(Comparator.comparing(VisitorJson::lastSeen).reversed());
     ctx.json(visitors.subList(0, Math.min(limit, visitors.size())));
-  }
-
-  private List<VisitorJson> onlineOn(String instance, String site, int limit) {
-    return PeerInstances.read(
-        instance,
-        peers.get(instance, "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit),
-        PEER_ONLINE);
   }
 
   private static String encode(String value) {

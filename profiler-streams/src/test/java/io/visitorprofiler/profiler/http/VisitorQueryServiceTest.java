@@ -7,6 +7,7 @@ import io.visitorprofiler.profiler.profile.ProfileUpdater;
 import io.visitorprofiler.profiler.segment.SegmentRuleBook;
 import io.visitorprofiler.runtime.http.ServiceHttpServer;
 import io.visitorprofiler.runtime.http.UnansweredInstances;
+import io.visitorprofiler.schemas.VisitorProfile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,9 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +100,79 @@ class VisitorQueryServiceTest {
   }
 
   @Test
+  void everyOtherInstanceIsAskedAtOnceNotOneAfterAnother() throws Exception {
+    // Each of two instances answers only once both have been asked: asked one after the other, the
+    // first would wait for the second until its time ran out and be named as unanswered.
+    CountDownLatch bothAsked = new CountDownLatch(2);
+    try (ServiceHttpServer first = server(rendezvous("v-4", bothAsked));
+        ServiceHttpServer second = server(rendezvous("v-5", bothAsked));
+        ServiceHttpServer asking =
+            server(
+                new InMemoryVisitors(
+                    List.of(ProfileUpdater.newProfile("v-1", "demo", NOW.minusSeconds(30))),
+                    List.of("127.0.0.1:" + first.port(), "127.0.0.1:" + second.port())))) {
+      HttpResponse<String> answer = online(asking, "");
+
+      assertThat(answer.headers().firstValue(UnansweredInstances.HEADER)).isEmpty();
+      assertThat(visitorIds(answer)).containsExactlyInAnyOrder("v-1", "v-4", "v-5");
+    }
+  }
+
+  @Test
+  void anInstanceThatTakesTheConnectionButNeverAnswersIsNamedAfterTheTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        ServiceHttpServer asking =
+            server(
+                new InMemoryVisitors(
+                    List.of(ProfileUpdater.newProfile("v-1", "demo", NOW.minusSeconds(30))),
+                    List.of("127.0.0.1:" + silent.getLocalPort(), "127.0.0.1:" + other.port())),
+                Duration.ofMillis(300))) {
+      HttpResponse<String> answer = online(asking, "");
+
+      assertThat(visitorIds(answer)).containsExactly("v-2", "v-1");
+      assertThat(answer.headers().firstValue(UnansweredInstances.HEADER))
+          .contains("127.0.0.1:" + silent.getLocalPort());
+    }
+  }
+
+  /** An instance with one online visitor that answers once {@code asked} has counted down to 0. */
+  private static VisitorQueries rendezvous(String visitorId, CountDownLatch asked) {
+    InMemoryVisitors visitors =
+        new InMemoryVisitors(
+            List.of(ProfileUpdater.newProfile(visitorId, "demo", NOW.minusSeconds(5))), List.of());
+    return new VisitorQueries() {
+      @Override
+      public Optional<VisitorProfile> localProfile(String id) {
+        return visitors.localProfile(id);
+      }
+
+      @Override
+      public Optional<String> remoteOwner(String id) {
+        return visitors.remoteOwner(id);
+      }
+
+      @Override
+      public List<VisitorProfile> localOnline(String siteId, int limit) {
+        asked.countDown();
+        try {
+          if (!asked.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the other instance was not asked meanwhile");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+        return visitors.localOnline(siteId, limit);
+      }
+
+      @Override
+      public List<String> otherInstances() {
+        return visitors.otherInstances();
+      }
+    };
+  }
+
+  @Test
   void aLimitThatIsNoIntegerFromOneToAThousandIsRefusedNotClamped() throws Exception {
     for (String limit : List.of("abc", "0", "1001", "2.5", "")) {
       HttpResponse<String> answer = online("?limit=" + limit);
@@ -112,13 +190,18 @@ class VisitorQueryServiceTest {
   }
 
   private static ServiceHttpServer server(VisitorQueries visitors) {
+    return server(visitors, VisitorQueryService.PEER_TIMEOUT);
+  }
+
+  private static ServiceHttpServer server(VisitorQueries visitors, Duration peerTimeout) {
     return TestServers.serving(
         new VisitorQueryService(
             visitors,
             new SegmentRuleBook(),
             ProfileSettings.DEFAULTS,
             TOKEN,
-            Clock.fixed(NOW, ZoneOffset.UTC)));
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            peerTimeout));
   }
 
   private HttpResponse<String> online(String query) throws Exception {
