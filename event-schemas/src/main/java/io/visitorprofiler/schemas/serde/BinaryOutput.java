@@ -8,7 +8,7 @@ import org.apache.avro.util.Utf8;
 /**
  * A growing byte array that Avro's binary encoding is written into: zig-zag varints, little-endian
  * floating point, length-prefixed bytes and UTF-8 strings, exactly as Avro's {@code BinaryEncoder}
- * writes them. Not thread-safe: one per value written.
+ * writes them. Not thread-safe: one per value written, or one per thread emptied before each value.
  */
 final class BinaryOutput {
   private byte[] buffer;
@@ -30,6 +30,11 @@ final class BinaryOutput {
   /** Bytes written so far. */
   int size() {
     return size;
+  }
+
+  /** Bytes it can hold before it grows. */
+  int capacity() {
+    return buffer.length;
   }
 
   /** Forgets what was written after the first {@code length} bytes. */

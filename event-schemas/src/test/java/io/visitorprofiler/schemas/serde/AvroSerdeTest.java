@@ -3,7 +3,9 @@ package io.visitorprofiler.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.visitorprofiler.schemas.ClickstreamEvent;
 import io.visitorprofiler.schemas.Invitation;
+import io.visitorprofiler.schemas.PageView;
 import io.visitorprofiler.schemas.SampleRecords;
 import io.visitorprofiler.schemas.SegmentChange;
 import io.visitorprofiler.schemas.registry.InMemorySchemaRegistry;
@@ -37,6 +39,27 @@ class AvroSerdeTest {
       assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
       assertThat(deserializer(sample.getClass()).deserialize(topic, bytes)).isEqualTo(sample);
     }
+  }
+
+  @Test
+  void recordsWrittenOneAfterAnotherOnAThreadAreEachTheirOwnBytes() {
+    // A thread reuses one buffer: a record after a larger one, and after one past the size a
+    // thread keeps (64 KiB), must carry nothing of it.
+    ClickstreamEvent small = SampleRecords.pageView("v-1");
+    ClickstreamEvent large = SampleRecords.pageView("v-2");
+    ((PageView) large.getPayload()).setTitle("t".repeat(100_000));
+    AvroSerializer<SpecificRecord> serializer = serializer();
+    byte[] smallAlone = serializer.serialize("t", small);
+
+    byte[] largeBytes = serializer.serialize("t", large);
+    byte[] smallAfter = serializer.serialize("t", small);
+    byte[] largeAgain = serializer.serialize("t", large);
+
+    assertThat(smallAfter).isEqualTo(smallAlone);
+    assertThat(largeAgain).isEqualTo(largeBytes);
+    AvroDeserializer<ClickstreamEvent> reader = deserializer(ClickstreamEvent.class);
+    assertThat(reader.deserialize("t", smallAfter)).isEqualTo(small);
+    assertThat(reader.deserialize("t", largeBytes)).isEqualTo(large);
   }
 
   @Test
