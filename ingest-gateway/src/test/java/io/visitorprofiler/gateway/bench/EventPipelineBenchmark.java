@@ -65,10 +65,8 @@ public class EventPipelineBenchmark {
 
   private static final int BATCHES = 256; // distinct bodies, a power of two
   private static final String SITE = "demo";
-  static final String USER_AGENT =
-      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
-          + " Chrome/131.0.0.0 Safari/537.36";
-  private static final Map<String, String> HEADERS = Map.of("User-Agent", USER_AGENT);
+  private static final Map<String, String> HEADERS =
+      Map.of("User-Agent", GatewayBenchmark.USER_AGENT);
   private static final UnaryOperator<String> HEADER = HEADERS::get;
   private static final String CLICKSTREAM = Topics.CLICKSTREAM.name();
   private static final String CHAT = Topics.CHAT.name();

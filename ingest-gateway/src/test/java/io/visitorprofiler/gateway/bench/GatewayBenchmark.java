@@ -66,7 +66,9 @@ public final class GatewayBenchmark {
       Pattern.compile(
           "vp_gateway_produce_latency_seconds\\{[^}]*quantile=\"([\\d.]+)\"[^}]*} ([\\d.eE+-]+)");
   private static final Pattern RECORDS_PER_SEC = Pattern.compile("([\\d.]+) records/sec");
-  private static final String USER_AGENT =
+
+  /** The browser the load harness and the JMH benchmarks post as. */
+  static final String USER_AGENT =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
           + " Chrome/131.0.0.0 Safari/537.36";
 

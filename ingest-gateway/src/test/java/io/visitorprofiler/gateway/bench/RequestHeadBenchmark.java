@@ -105,7 +105,7 @@ public class RequestHeadBenchmark {
       byte[] request =
           KeepAliveClient.post(
               endpoint,
-              EventPipelineBenchmark.USER_AGENT,
+              GatewayBenchmark.USER_AGENT,
               bodies.get(i).getBytes(StandardCharsets.UTF_8));
       // Jetty reads connections into direct buffers.
       requests[i] = ByteBuffer.allocateDirect(request.length).put(request).flip();
