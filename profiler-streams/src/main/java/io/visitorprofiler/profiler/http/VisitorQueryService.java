@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /v1/visitors/{id}} (answered by whichever instance owns the visitor: this one, or
@@ -108,8 +110,11 @@ public final class VisitorQueryService implements HttpRoutes {
     BearerTokens.require(ctx, adminToken);
     String site = ctx.pathParam("siteId");
     int limit = QueryParams.intInRange(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    // Every other instance is asked at once, before this one reads its own: the list waits for the
-    // slowest of them, up to the timeout, not for the sum of them.
+    // Every other instance is asked at once, before this one reads its own, and all of them get one
+    // deadline: the list waits for the slowest of them up to the timeout, not for their sum. The
+    // deadline is the list's own: Java's HTTP client times a request only until its answer's
+    // headers (before JDK 26), and a body that stops coming would hold the list for ever.
+    long deadline = System.nanoTime() + peerTimeout.toNanos();
     Map<String, CompletableFuture<HttpResponse<String>>> asked = new LinkedHashMap<>();
     if (!PeerInstances.forwarded(ctx)) {
       String path = "/v1/sites/" + encode(site) + "/visitors/online?limit=" + limit;
@@ -118,19 +123,28 @@ public final class VisitorQueryService implements HttpRoutes {
       }
     }
     List<VisitorJson> visitors = new ArrayList<>();
-    var rules = book.snapshot();
-    queries
-        .localOnline(site, limit)
-        .forEach(p -> visitors.add(VisitorJson.of(p, rules, settings, clock.instant())));
     List<String> unanswered = new ArrayList<>();
-    asked.forEach(
-        (instance, answer) -> {
-          try {
-            visitors.addAll(PeerInstances.read(instance, answer.join(), PEER_ONLINE));
-          } catch (CompletionException | ServiceUnavailableResponse e) {
-            unanswered.add(instance); // refused, timed out, an error or an unreadable answer
-          }
-        });
+    try {
+      var rules = book.snapshot();
+      queries
+          .localOnline(site, limit)
+          .forEach(p -> visitors.add(VisitorJson.of(p, rules, settings, clock.instant())));
+      for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> peer : asked.entrySet()) {
+        String instance = peer.getKey();
+        try {
+          long left = Math.max(0, deadline - System.nanoTime());
+          HttpResponse<String> answer = peer.getValue().get(left, TimeUnit.NANOSECONDS);
+          visitors.addAll(PeerInstances.read(instance, answer, PEER_ONLINE));
+        } catch (TimeoutException | ExecutionException | ServiceUnavailableResponse e) {
+          unanswered.add(instance); // refused, too slow, an error or an unreadable answer
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableResponse("interrupted");
+    } finally {
+      asked.values().forEach(answer -> answer.cancel(true)); // those not answered are abandoned
+    }
     if (!unanswered.isEmpty()) {
       // The list is still worth showing; the header says whose visitors it leaves out.
       ctx.header(UnansweredInstances.HEADER, String.join(",", unanswered));
