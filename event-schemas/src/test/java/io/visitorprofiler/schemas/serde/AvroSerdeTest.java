@@ -43,23 +43,30 @@ class AvroSerdeTest {
 
   @Test
   void recordsWrittenOneAfterAnotherOnAThreadAreEachTheirOwnBytes() {
-    // A thread reuses one buffer: a record after a larger one, and after one past the size a
-    // thread keeps (64 KiB), must carry nothing of it.
+    // A thread reuses one buffer: a record after a larger one (the buffer kept, 10 KB) and after
+    // one past the size a thread keeps (100 KB, the buffer dropped) must carry nothing of it.
     ClickstreamEvent small = SampleRecords.pageView("v-1");
-    ClickstreamEvent large = SampleRecords.pageView("v-2");
-    ((PageView) large.getPayload()).setTitle("t".repeat(100_000));
+    ClickstreamEvent medium = withTitle(SampleRecords.pageView("v-2"), 10_000);
+    ClickstreamEvent large = withTitle(SampleRecords.pageView("v-3"), 100_000);
     AvroSerializer<SpecificRecord> serializer = serializer();
     byte[] smallAlone = serializer.serialize("t", small);
 
+    byte[] mediumBytes = serializer.serialize("t", medium);
+    byte[] smallAfterMedium = serializer.serialize("t", small);
     byte[] largeBytes = serializer.serialize("t", large);
-    byte[] smallAfter = serializer.serialize("t", small);
-    byte[] largeAgain = serializer.serialize("t", large);
+    byte[] smallAfterLarge = serializer.serialize("t", small);
 
-    assertThat(smallAfter).isEqualTo(smallAlone);
-    assertThat(largeAgain).isEqualTo(largeBytes);
+    assertThat(smallAfterMedium).isEqualTo(smallAlone);
+    assertThat(smallAfterLarge).isEqualTo(smallAlone);
     AvroDeserializer<ClickstreamEvent> reader = deserializer(ClickstreamEvent.class);
-    assertThat(reader.deserialize("t", smallAfter)).isEqualTo(small);
+    assertThat(reader.deserialize("t", smallAlone)).isEqualTo(small);
+    assertThat(reader.deserialize("t", mediumBytes)).isEqualTo(medium);
     assertThat(reader.deserialize("t", largeBytes)).isEqualTo(large);
+  }
+
+  private static ClickstreamEvent withTitle(ClickstreamEvent event, int length) {
+    ((PageView) event.getPayload()).setTitle("t".repeat(length));
+    return event;
   }
 
   @Test

@@ -24,9 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Jetty parsing the load harness's requests (head and a batch of 20 events) one after the other on
  * one kept-alive connection, in nanoseconds per request, with its per-connection header field cache
- * at Jetty's default size (1024) and without it (0, what {@code ServiceHttpServer} sets). The cache
+ * at Jetty's default size (1024, what the services run with) and without it (0). The cache
  * remembers a connection's header lines and looks each new line up in it, character by character,
- * before parsing it.
+ * before parsing it: a JFR profile of the load harness made that look expensive, and this measures
+ * it alone (session 24: the cache is the cheaper).
  *
  * <p>{@code ./vp bench gateway-pipeline RequestHeadBenchmark}
  */
