@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.visitorprofiler.runtime.http.BoundedHttp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -93,7 +94,7 @@ final class SegmentAdminClient {
   private Answer send(HttpRequest.Builder request) {
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      response = BoundedHttp.send(http, request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       throw new SegmentAdminException(
           "profiler-streams is not reachable at " + base + " (is the stack up? ./vp status)");

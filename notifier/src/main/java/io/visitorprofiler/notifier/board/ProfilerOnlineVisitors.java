@@ -2,6 +2,7 @@ package io.visitorprofiler.notifier.board;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visitorprofiler.runtime.http.BoundedHttp;
 import io.visitorprofiler.runtime.http.UnansweredInstances;
 import java.io.IOException;
 import java.net.URI;
@@ -60,7 +61,8 @@ public final class ProfilerOnlineVisitors {
               .header("Authorization", "Bearer " + adminToken)
               .build();
       try {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            BoundedHttp.send(http, request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
           warnOnce("profiler answered " + response.statusCode());
           continue;

@@ -5,6 +5,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.visitorprofiler.runtime.http.BearerTokens;
+import io.visitorprofiler.runtime.http.BoundedHttp;
 import io.visitorprofiler.runtime.http.HttpRoutes;
 import java.io.IOException;
 import java.net.URI;
@@ -79,7 +80,8 @@ public final class HistoryProxyResource implements HttpRoutes {
             .header("Authorization", "Bearer " + token)
             .build();
     try {
-      HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer =
+          BoundedHttp.send(http, request, HttpResponse.BodyHandlers.ofString());
       ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
     } catch (IOException e) {
       throw new ServiceUnavailableResponse("segment-sink did not answer");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.visitorprofiler.runtime.http.BoundedHttp;
 import io.visitorprofiler.schemas.ProfileSnapshot;
 import io.visitorprofiler.schemas.SegmentChange;
 import java.net.http.HttpClient;
@@ -170,7 +171,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                 .build();
         long start = System.nanoTime();
         try {
-          int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+          int status =
+              BoundedHttp.send(http, request, HttpResponse.BodyHandlers.discarding()).statusCode();
           if (status >= 200 && status < 300) {
             latency.record(Duration.ofNanos(System.nanoTime() - start));
             return;

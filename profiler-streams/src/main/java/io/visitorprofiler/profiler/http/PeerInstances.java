@@ -3,6 +3,7 @@ package io.visitorprofiler.profiler.http;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.http.Context;
 import io.javalin.http.ServiceUnavailableResponse;
+import io.visitorprofiler.runtime.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -78,7 +79,7 @@ final class PeerInstances {
             .method(method, HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(request::header);
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return BoundedHttp.send(http, request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new ServiceUnavailableResponse(
           "instance "
@@ -121,7 +122,7 @@ final class PeerInstances {
 
   private HttpResponse<String> send(HttpRequest request, String instance) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
+      return BoundedHttp.send(http, request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new ServiceUnavailableResponse("instance " + instance + " did not answer");
     } catch (InterruptedException e) {
