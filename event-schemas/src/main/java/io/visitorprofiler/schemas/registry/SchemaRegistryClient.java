@@ -9,11 +9,16 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -156,8 +161,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         backoff = backoff.multipliedBy(2);
       }
       try {
-        HttpResponse<String> response =
-            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response = sendWithinTimeout(request.build());
         if (response.statusCode() / 100 == 2) {
           return json(what, response);
         }
@@ -179,6 +183,32 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         last.status(),
         last.errorCode(),
         last.getCause());
+  }
+
+  /**
+   * The whole answer within the request timeout. Java's HTTP client times a request only until its
+   * answer's headers (before JDK 26): a registry that stopped in the middle of a body would hold
+   * the caller, a stream thread or a gateway's request, for ever. (The services' own HTTP calls go
+   * through service-runtime's BoundedHttp; this module is below it.)
+   */
+  private HttpResponse<String> sendWithinTimeout(HttpRequest request)
+      throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<String>> answer =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    try {
+      return answer.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new HttpTimeoutException("no whole answer within " + config.requestTimeout());
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException failure) {
+        throw failure;
+      }
+      throw new IOException(e.getCause());
+    }
   }
 
   /** A success's body; one that is not JSON is no registry's (a wrong URL, a proxy's page). */

@@ -273,6 +273,29 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void aRegistryThatStopsInTheMiddleOfItsAnswerTimesOut() {
+    // Java's HTTP client times a request only until the answer's headers (before JDK 26).
+    responder =
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, 100);
+          exchange.getResponseBody().write('{');
+          exchange.getResponseBody().flush();
+          try {
+            Thread.sleep(5_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        };
+
+    assertThatThrownBy(() -> client(0, Duration.ofMillis(300)).schemaById(1))
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("did not answer")
+        .hasMessageContaining("HttpTimeoutException");
+  }
+
+  @Test
   void aMalformedUrlIsRefusedUpFront() {
     assertThatThrownBy(() -> SchemaRegistryConfig.of("127.0.0.1:8081"))
         .hasMessage("schema.registry.url must be an http(s) URL, got 127.0.0.1:8081");
