@@ -3,23 +3,14 @@ package io.visitorprofiler.gateway.bench;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Jetty parsing the load harness's requests (head and a batch of 20 events) one after the other on
@@ -31,15 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code ./vp bench gateway-pipeline RequestHeadBenchmark}
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(
-    value = 1,
-    jvmArgs = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 4, time = 2)
-@Measurement(iterations = 5, time = 2)
-@State(Scope.Thread)
-public class RequestHeadBenchmark {
+public class RequestHeadBenchmark extends JmhSettings {
   @Param({"1024", "0"})
   public int headerCacheSize;
 
