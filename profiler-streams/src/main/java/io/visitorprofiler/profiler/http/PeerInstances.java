@@ -43,8 +43,9 @@ final class PeerInstances {
   }
 
   /**
-   * Asks {@code instance} without waiting for its answer: the answer, or a failure after {@code
-   * timeout} (or sooner, when it refuses the connection).
+   * Asks {@code instance} without waiting for its answer. {@code timeout} bounds the wait for the
+   * answer's headers only (see {@link BoundedHttp}): the caller bounds the wait for the whole of
+   * it.
    */
   CompletableFuture<HttpResponse<String>> getAsync(String instance, String path, Duration timeout) {
     return http.sendAsync(
