@@ -11,8 +11,10 @@ import io.visitorprofiler.testkit.StolenCpu;
 import io.visitorprofiler.testkit.ThreadCpu;
 import io.visitorprofiler.testkit.WholeTopic;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,15 +29,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,8 +57,11 @@ import org.apache.kafka.tools.ProducerPerformance;
  * each request's scheduled time, so a stall is not hidden); last the count of records on the topics
  * against the events answered 202.
  *
+ * <p>The load is one platform thread, {@code load-loop}, driving every connection through one
+ * selector ({@link LoadLoop}), so the CPU tables show it apart from the gateway's threads.
+ *
  * <p>{@code ./vp bench gateway [--events N] [--batch N] [--connections N] [--seconds N] [--rounds
- * N] [--env VP_X=value]... [--load-threads virtual|platform]}
+ * N] [--env VP_X=value]...}
  */
 public final class GatewayBenchmark {
   private static final Pattern PRODUCE_LATENCY =
@@ -76,40 +78,42 @@ public final class GatewayBenchmark {
   private static final double MAX_JIT_SHARE = 0.03;
 
   /**
-   * Thread groups named per round: the carriers of the virtual threads (the gateway's requests and
-   * the load client's connections), the producers' network threads, the broker's handlers and
-   * network threads, the JIT, the collector, ProducerPerformance's own thread.
+   * Thread groups named per round: the carriers of the virtual threads (the gateway's requests),
+   * the load loop, the producers' network threads, the broker's handlers and network threads, the
+   * JIT, the collector, ProducerPerformance's own thread.
    */
-  private static final int THREAD_GROUPS = 7;
+  private static final int THREAD_GROUPS = 8;
 
   private static final Duration WARM_UP_ROUND = Duration.ofSeconds(10);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final long events;
   private final int batch;
   private final int connections;
+  private final int loadThreads;
   private final int latencySeconds;
   private final int rounds;
   private final Map<String, String> extraEnv;
-  private final boolean virtualLoadThreads;
   private String bootstrap;
   private URI endpoint;
   private Map<String, Object> producerSettings;
+  private List<LoadLoop> loops;
 
   private GatewayBenchmark(
       long events,
       int batch,
       int connections,
+      int loadThreads,
       int latencySeconds,
       int rounds,
-      Map<String, String> extraEnv,
-      boolean virtualLoadThreads) {
+      Map<String, String> extraEnv) {
     this.events = events;
     this.batch = batch;
     this.connections = connections;
+    this.loadThreads = loadThreads;
     this.latencySeconds = latencySeconds;
     this.rounds = rounds;
     this.extraEnv = extraEnv;
-    this.virtualLoadThreads = virtualLoadThreads;
   }
 
   public static void main(String[] args) throws Exception {
@@ -118,25 +122,20 @@ public final class GatewayBenchmark {
     // Enough requests in flight to keep both cores busy: with 64, each waiting for its batch's
     // linger and acknowledgement, the gateway's maximum used 1.5–1.6 cores.
     int connections = 256;
+    // Two loops, not one: a single loop thread waiting for a core stalls every connection at
+    // once (session 25: the maximum then left 0.4 of the two cores idle).
+    int loadThreads = 2;
     int seconds = 20;
     int rounds = 3;
     Map<String, String> extraEnv = new HashMap<>();
-    boolean virtualLoadThreads = true;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--events" -> events = Long.parseLong(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+        case "--load-threads" -> loadThreads = Math.max(1, Integer.parseInt(args[i + 1]));
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[i + 1]));
-        case "--load-threads" ->
-            virtualLoadThreads =
-                switch (args[i + 1]) {
-                  case "virtual" -> true;
-                  case "platform" -> false;
-                  default ->
-                      throw new IllegalArgumentException("--load-threads is virtual or platform");
-                };
         case "--env" -> {
           String[] kv = args[i + 1].split("=", 2);
           extraEnv.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -144,8 +143,7 @@ public final class GatewayBenchmark {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    new GatewayBenchmark(events, batch, connections, seconds, rounds, extraEnv, virtualLoadThreads)
-        .run();
+    new GatewayBenchmark(events, batch, connections, loadThreads, seconds, rounds, extraEnv).run();
     System.exit(0);
   }
 
@@ -167,6 +165,7 @@ public final class GatewayBenchmark {
     producerSettings = ProducerSettings.of(settings.kafka(), settings.ackTimeout());
     Main.Gateway gateway = Main.Gateway.start(settings, Clock.systemUTC());
     endpoint = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/events");
+    loops = openLoadLoops();
     System.out.printf(
         "gateway benchmark: %,d events in batches of %d over %d keep-alive connections;"
             + " broker, registry, gateway and load on %d cores%n",
@@ -175,10 +174,7 @@ public final class GatewayBenchmark {
     List<byte[]> bodies =
         new BatchGenerator(42)
             .batches(2_000, batch).stream()
-                .map(
-                    b ->
-                        KeepAliveClient.post(
-                            endpoint, USER_AGENT, b.getBytes(StandardCharsets.UTF_8)))
+                .map(b -> LoadLoop.post(endpoint, USER_AGENT, b.getBytes(StandardCharsets.UTF_8)))
                 .toList();
     long before = recordsOnTopics();
     warmUp(bodies);
@@ -236,12 +232,13 @@ public final class GatewayBenchmark {
     for (int i = 0; i < measured.size(); i++) {
       Round round = measured.get(i);
       System.out.printf(
-          "  round %d: gateway max %,.0f events/s at %.1f µs of CPU per event (%.0f ms stolen, JIT"
-              + " %,d ms), ProducerPerformance %,.0f records/s at %.1f µs per record (JIT %,d ms):"
-              + " ratio %.2f%s%n",
+          "  round %d: gateway max %,.0f events/s at %.1f µs of CPU per event (the load's loops"
+              + " %.1f µs of it; %.0f ms stolen, JIT %,d ms), ProducerPerformance %,.0f records/s"
+              + " at %.1f µs per record (JIT %,d ms): ratio %.2f%s%n",
           i + 1,
           round.gateway().eventsPerSecond(),
           round.gateway().cpuMicrosPerEvent(),
+          round.gateway().loadCpuMicrosPerEvent(),
           round.gateway().stolenMillis(),
           round.gateway().jitMillis(),
           round.baseline().recordsPerSecond(),
@@ -257,6 +254,7 @@ public final class GatewayBenchmark {
     double baseline = mean(measured, r -> r.baseline().recordsPerSecond());
     double gatewayCpu = mean(measured, r -> r.gateway().cpuMicrosPerEvent());
     double baselineCpu = mean(measured, r -> r.baseline().cpuMicrosPerRecord());
+    double loadCpu = mean(measured, r -> r.gateway().loadCpuMicrosPerEvent());
     System.out.printf(
         "  gateway, max (closed loop)        %,10.0f events/s  (mean of %d rounds of %,d events)%n",
         gatewayRate, measured.size(), events);
@@ -276,9 +274,13 @@ public final class GatewayBenchmark {
     // Cores in use say whether a maximum was the machine's: a closed loop with too few
     // connections waits on its own round trips and leaves a core idle.
     System.out.printf(
-        "  CPU of this JVM per event: gateway %.1f µs = %.2f cores (gateway, broker and load),"
-            + " baseline %.1f µs = %.2f cores (producer and broker)%n",
-        gatewayCpu, gatewayCpu * gatewayRate / 1e6, baselineCpu, baselineCpu * baseline / 1e6);
+        "  CPU of this JVM per event: gateway %.1f µs = %.2f cores (gateway, broker and load; the"
+            + " load's loops %.1f µs), baseline %.1f µs = %.2f cores (producer and broker)%n",
+        gatewayCpu,
+        gatewayCpu * gatewayRate / 1e6,
+        loadCpu,
+        baselineCpu,
+        baselineCpu * baseline / 1e6);
     System.out.printf(
         "  gateway at half the mean maximum, after the last (%,.0f events/s offered, %,.0f achieved): latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (target p99 < 50 ms); other answers %s%n",
         gatewayRate / 2,
@@ -298,6 +300,9 @@ public final class GatewayBenchmark {
         "  answered 202: %,d events; on the topics: %,d records; missing: %,d%n",
         acknowledged, recordsAtEnd - before, Math.max(0, acknowledged - (recordsAtEnd - before)));
     notes.forEach(note -> System.out.printf("  note: %s%n", note));
+    for (LoadLoop loop : loops) {
+      loop.close();
+    }
     gateway.close();
     stack.close();
   }
@@ -321,6 +326,7 @@ public final class GatewayBenchmark {
       long accepted,
       Map<Integer, Long> others,
       double cpuMicrosPerEvent,
+      double loadCpuMicrosPerEvent,
       double stolenMillis,
       long jitMillis,
       String threads) {}
@@ -344,9 +350,14 @@ public final class GatewayBenchmark {
       Throughput warm = closedLoop(requests, Long.MAX_VALUE, WARM_UP_ROUND);
       double jitShare = warm.jitMillis / (double) WARM_UP_ROUND.toMillis();
       System.out.printf(
-          "warm-up round %d: %,d events at %,.0f events/s, %.1f µs of CPU per event, JIT compiling"
-              + " %.0f %% of the round%n",
-          i, warm.accepted, warm.eventsPerSecond, warm.cpuMicrosPerEvent, jitShare * 100);
+          "warm-up round %d: %,d events at %,.0f events/s, %.1f µs of CPU per event (the load's"
+              + " loops %.1f µs of it), JIT compiling %.0f %% of the round%n",
+          i,
+          warm.accepted,
+          warm.eventsPerSecond,
+          warm.cpuMicrosPerEvent,
+          warm.loadCpuMicrosPerEvent,
+          jitShare * 100);
       boolean settled = Math.abs(warm.eventsPerSecond - previous) <= 0.03 * previous;
       if (i >= 3 && settled && jitShare < MAX_JIT_SHARE) {
         return;
@@ -379,8 +390,6 @@ public final class GatewayBenchmark {
    */
   private Throughput closedLoop(List<byte[]> requests, long total, Duration limit)
       throws Exception {
-    AtomicLong sent = new AtomicLong();
-    AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
     long cpuStart = processCpuNanos();
@@ -388,13 +397,28 @@ public final class GatewayBenchmark {
     ThreadCpu threadsStart = ThreadCpu.now();
     StolenCpu stolen = StolenCpu.from(start);
     Answers answers =
-        onEveryConnection(
-            (client, answered) -> {
-              while (sent.addAndGet(batch) <= total && System.nanoTime() < deadline) {
-                int i = Math.floorMod(next.getAndIncrement(), requests.size());
-                answered.count(client.exchange(requests.get(i)));
-              }
-            });
+        onLoadLoops(
+            requests,
+            wakeUp ->
+                new LoadLoop.Source() {
+                  private final AtomicLong sent = new AtomicLong();
+                  private final AtomicInteger next = new AtomicInteger();
+
+                  @Override
+                  public int next() {
+                    if (sent.addAndGet(batch) > total || System.nanoTime() >= deadline) {
+                      return -1;
+                    }
+                    // Ten seconds of warm-up are some 150,000 requests: no overflow.
+                    return next.getAndIncrement();
+                  }
+
+                  @Override
+                  public boolean exhausted() {
+                    return sent.get() + batch > total || System.nanoTime() >= deadline;
+                  }
+                },
+            (request, at) -> {});
     double seconds = (System.nanoTime() - start) / 1e9;
     long accepted = answers.accepted.sum();
     double cpuMicros = (processCpuNanos() - cpuStart) / 1e3 / Math.max(1, accepted);
@@ -408,6 +432,7 @@ public final class GatewayBenchmark {
         accepted,
         answers.others,
         cpuMicros,
+        answers.loadCpuNanos.sum() / 1e3 / Math.max(1, accepted),
         stolenMillis,
         jitMillis() - jitStart,
         ThreadCpu.now().perItem(threadsStart, accepted, THREAD_GROUPS));
@@ -423,51 +448,62 @@ public final class GatewayBenchmark {
     long intervalNanos = (long) (1e9 / requestsPerSecond);
     long[] latencies = new long[total];
     Arrays.fill(latencies, -1);
-    BlockingQueue<Integer> due = new LinkedBlockingQueue<>();
     // The clock starts once every connection is connected (the 50 ms head start covers the
     // gateway's side of accepting them): connecting them all in the same instant at the start of
     // the phase made its first second the slowest (about 215 ms with 256 connections), a cost of
     // the harness's phase boundary, not of a gateway whose clients come and go steadily.
-    CountDownLatch connected = new CountDownLatch(connections);
+    AtomicInteger due = new AtomicInteger();
     AtomicLong startNanos = new AtomicLong();
     AtomicReference<StolenCpu> stolenCpu = new AtomicReference<>();
-    Thread scheduler =
-        Thread.ofPlatform()
-            .name("load-scheduler")
-            .daemon(true)
-            .start(
-                () -> {
-                  try {
-                    // Not forever: a connection whose thread never ran must not hang the bench.
-                    connected.await(30, TimeUnit.SECONDS);
-                    long start = System.nanoTime() + 50_000_000;
-                    stolenCpu.set(StolenCpu.from(start));
-                    startNanos.set(start); // read by the connections after due.take()
-                    for (int i = 0; i < total; i++) {
-                      long wait = start + i * intervalNanos - System.nanoTime();
-                      if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                      }
-                      due.put(i);
-                    }
-                    for (int c = 0; c < connections; c++) {
-                      due.put(-1);
-                    }
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+    AtomicReference<Thread> scheduler = new AtomicReference<>();
     Answers answers =
-        onEveryConnection(
-            connected,
-            (client, answered) -> {
-              for (int i = due.take(); i >= 0; i = due.take()) {
-                if (answered.count(client.exchange(requests.get(i % requests.size())))) {
-                  latencies[i] = System.nanoTime() - (startNanos.get() + i * intervalNanos);
+        onLoadLoops(
+            requests,
+            wakeUp -> {
+              long start = System.nanoTime() + 50_000_000;
+              stolenCpu.set(StolenCpu.from(start));
+              startNanos.set(start);
+              scheduler.set(
+                  Thread.ofPlatform()
+                      .name("load-scheduler")
+                      .daemon(true)
+                      .start(
+                          () -> {
+                            try {
+                              for (int i = 0; i < total; i++) {
+                                long wait = start + i * intervalNanos - System.nanoTime();
+                                if (wait > 0) {
+                                  Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                                }
+                                due.incrementAndGet();
+                                wakeUp.run();
+                              }
+                            } catch (InterruptedException e) {
+                              Thread.currentThread().interrupt();
+                            }
+                          }));
+              return new LoadLoop.Source() {
+                private final AtomicInteger taken = new AtomicInteger();
+
+                @Override
+                public int next() {
+                  for (int t = taken.get(); t < due.get(); t = taken.get()) {
+                    if (taken.compareAndSet(t, t + 1)) {
+                      return t;
+                    }
+                  }
+                  return -1;
                 }
-              }
-            });
-    scheduler.join();
+
+                @Override
+                public boolean exhausted() {
+                  return taken.get() >= total;
+                }
+              };
+            },
+            (request, at) ->
+                latencies[request] = at - (startNanos.get() + request * intervalNanos));
+    scheduler.get().join();
     long start = startNanos.get();
     StolenCpu stolen = stolenCpu.get();
     if (stolen != null) {
@@ -520,6 +556,9 @@ public final class GatewayBenchmark {
     final LongAdder accepted = new LongAdder();
     final Map<Integer, Long> others = new ConcurrentHashMap<>();
 
+    /** CPU time of the threads that drove the load (they end with the phase). */
+    final LongAdder loadCpuNanos = new LongAdder();
+
     /** Counts one answer; true when it was 202. */
     boolean count(int status) {
       if (status == 202) {
@@ -531,50 +570,74 @@ public final class GatewayBenchmark {
     }
   }
 
-  private interface ConnectionLoop {
-    void run(KeepAliveClient client, Answers answers) throws Exception;
+  /** What the phase does with each request answered 202: its index and when its answer ended. */
+  private interface Accepted {
+    void accepted(int request, long nanoTime);
   }
 
   /**
-   * Runs {@code loop} on each of the connections, one thread each (virtual unless {@code
-   * --load-threads platform}), until all end.
+   * Drives the connections from {@code loadThreads} platform threads, {@code load-loop-N}, each
+   * with its share of them, with the requests {@code source} names (given what wakes the loops when
+   * requests fall due), until it is exhausted and all are answered. The loops' CPU time is added to
+   * the answers' {@code loadCpuNanos}.
    */
-  private Answers onEveryConnection(ConnectionLoop loop) throws InterruptedException {
-    return onEveryConnection(new CountDownLatch(connections), loop);
-  }
-
-  /** Runs {@code loop} on every connection, counting {@code connected} down as each one opens. */
-  private Answers onEveryConnection(CountDownLatch connected, ConnectionLoop loop)
-      throws InterruptedException {
+  private Answers onLoadLoops(
+      List<byte[]> requests, Function<Runnable, LoadLoop.Source> source, Accepted accepted)
+      throws Exception {
     Answers answers = new Answers();
+    LoadLoop.Source shared = source.apply(() -> loops.forEach(LoadLoop::wakeup));
+    AtomicReference<Exception> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < connections; c++) {
-      Thread.Builder builder = virtualLoadThreads ? Thread.ofVirtual() : Thread.ofPlatform();
+    for (int k = 0; k < loops.size(); k++) {
+      LoadLoop loop = loops.get(k);
       threads.add(
-          builder
-              .name("load-" + c)
+          Thread.ofPlatform()
+              .name("load-loop-" + k)
               .start(
                   () -> {
-                    KeepAliveClient client;
                     try {
-                      client = new KeepAliveClient(endpoint);
+                      loop.run(
+                          requests,
+                          shared,
+                          (request, status, at) -> {
+                            if (answers.count(status)) {
+                              accepted.accepted(request, at);
+                            }
+                          });
                     } catch (Exception e) {
-                      answers.others.merge(-1, 1L, Long::sum);
-                      return;
+                      failure.compareAndSet(null, e);
                     } finally {
-                      connected.countDown(); // a connection that failed is not waited for
-                    }
-                    try (client) {
-                      loop.run(client, answers);
-                    } catch (Exception e) {
-                      answers.others.merge(-1, 1L, Long::sum);
+                      answers.loadCpuNanos.add(THREADS.getCurrentThreadCpuTime());
                     }
                   }));
     }
     for (Thread thread : threads) {
       thread.join();
     }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
     return answers;
+  }
+
+  /**
+   * The load's keep-alive connections, opened once before the first phase and kept to the end, as
+   * the tracker's browsers keep theirs: opening all of them at the start of each phase overflowed
+   * Jetty's accept queue, and a connection whose SYN was dropped waited a second for its retry,
+   * with every other connection of its loop idle behind it.
+   */
+  private List<LoadLoop> openLoadLoops() throws IOException {
+    List<LoadLoop> opened = new ArrayList<>();
+    for (int k = 0; k < loadThreads; k++) {
+      LoadLoop loop =
+          new LoadLoop(
+              endpoint, connections / loadThreads + (k < connections % loadThreads ? 1 : 0));
+      opened.add(loop);
+      if (loop.unopened() > 0) {
+        throw new IOException(loop.unopened() + " connections to the gateway could not be opened");
+      }
+    }
+    return opened;
   }
 
   /** Time the JIT has spent compiling in this JVM, in milliseconds (its threads' time). */

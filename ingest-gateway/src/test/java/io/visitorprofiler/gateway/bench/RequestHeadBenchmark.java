@@ -87,7 +87,7 @@ public class RequestHeadBenchmark extends JmhSettings {
     var bodies = new BatchGenerator(42).batches(REQUESTS, EventPipelineBenchmark.EVENTS);
     for (int i = 0; i < REQUESTS; i++) {
       byte[] request =
-          KeepAliveClient.post(
+          LoadLoop.post(
               endpoint,
               GatewayBenchmark.USER_AGENT,
               bodies.get(i).getBytes(StandardCharsets.UTF_8));
