@@ -489,6 +489,11 @@ public final class GatewayBenchmark {
                 public int next() {
                   for (int t = taken.get(); t < due.get(); t = taken.get()) {
                     if (taken.compareAndSet(t, t + 1)) {
+                      if (t + 1 == total) {
+                        // The other loops may be waiting for I/O with nothing out: they must see
+                        // that the phase is over.
+                        wakeUp.run();
+                      }
                       return t;
                     }
                   }

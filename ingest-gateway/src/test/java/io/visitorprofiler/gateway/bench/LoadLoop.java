@@ -197,9 +197,9 @@ final class LoadLoop implements AutoCloseable {
     /** Writes what the socket takes; waits for it to take more when it took less. */
     void write() throws IOException {
       channel.write(out);
-      int interest = out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : 0;
-      if (interest != 0 || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
-        key.interestOps(out.hasRemaining() ? interest : SelectionKey.OP_READ);
+      boolean more = out.hasRemaining();
+      if (more != ((key.interestOps() & SelectionKey.OP_WRITE) != 0)) {
+        key.interestOps(more ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
       }
     }
 
