@@ -16,12 +16,11 @@ import org.openjdk.jmh.annotations.Setup;
  * Jetty parsing the load harness's requests (head and a batch of 20 events) one after the other, in
  * nanoseconds per request, with its per-connection header field cache at Jetty's default size
  * (1024) and without it (0, what the services run with since session 25), on one kept-alive
- * connection or taking 256
- * in turn as the harness does. The cache remembers a connection's header lines and looks each new
- * line up in it, character by character, before parsing it: a JFR profile of the load harness made
- * that look expensive, and this measures it alone. Session 24, one connection: the cache is the
- * cheaper. Session 25, 256 connections: their caches no longer stay in the processor's caches, and
- * both take the same time; the cache still allocates less than half.
+ * connection or taking 256 in turn as the harness does. The cache remembers a connection's header
+ * lines and looks each new line up in it, character by character, before parsing it: a JFR profile
+ * of the load harness made that look expensive, and this measures it alone. Session 24, one
+ * connection: the cache is the cheaper. Session 25, 256 connections: their caches no longer stay in
+ * the processor's caches, and both take the same time; the cache still allocates less than half.
  *
  * <p>{@code ./vp bench gateway-pipeline RequestHeadBenchmark}
  */
