@@ -15,6 +15,7 @@ import java.util.Locale;
  */
 final class AnswerReader {
   private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+  private static final byte[] LINE_END = {'\r', '\n'};
 
   private byte[] data = new byte[1024];
   private int length;
@@ -104,7 +105,7 @@ final class AnswerReader {
   private long chunkedEnd(int from) throws IOException {
     int at = from;
     while (true) {
-      int lineEnd = indexOf(HEAD_END, at, 2);
+      int lineEnd = indexOf(LINE_END, at);
       if (lineEnd < 0) {
         return -1;
       }
@@ -122,7 +123,7 @@ final class AnswerReader {
       if (size == 0) {
         // Trailer lines, then an empty line.
         while (true) {
-          int trailerEnd = indexOf(HEAD_END, at, 2);
+          int trailerEnd = indexOf(LINE_END, at);
           if (trailerEnd < 0) {
             return -1;
           }
@@ -140,17 +141,11 @@ final class AnswerReader {
     }
   }
 
+  /** The first place at or after {@code from} where {@code pattern} is, or -1. */
   private int indexOf(byte[] pattern, int from) {
-    return indexOf(pattern, from, pattern.length);
-  }
-
-  /**
-   * The first place at or after {@code from} where the first {@code count} bytes of pattern are.
-   */
-  private int indexOf(byte[] pattern, int from, int count) {
     outer:
-    for (int i = from; i + count <= length; i++) {
-      for (int j = 0; j < count; j++) {
+    for (int i = from; i + pattern.length <= length; i++) {
+      for (int j = 0; j < pattern.length; j++) {
         if (data[i + j] != pattern[j]) {
           continue outer;
         }
