@@ -62,19 +62,7 @@ class LoadLoopTest {
     try (LoadLoop loop = new LoadLoop(endpoint, 4)) {
       loop.run(
           requests,
-          new LoadLoop.Source() {
-            private int next;
-
-            @Override
-            public int next() {
-              return next < total ? next++ : -1;
-            }
-
-            @Override
-            public boolean exhausted() {
-              return next == total;
-            }
-          },
+          requestsUpTo(total),
           (request, status, at) -> {
             answers[request]++;
             if (status == 202) {
@@ -97,22 +85,8 @@ class LoadLoopTest {
         List.of(LoadLoop.post(endpoint, "test", "[]".getBytes(StandardCharsets.UTF_8)));
     try (LoadLoop loop = new LoadLoop(endpoint, 2)) {
       for (int run = 1; run <= 3; run++) {
-        int[] left = {10};
         AtomicInteger answered = new AtomicInteger();
-        loop.run(
-            requests,
-            new LoadLoop.Source() {
-              @Override
-              public int next() {
-                return left[0] > 0 ? --left[0] : -1;
-              }
-
-              @Override
-              public boolean exhausted() {
-                return left[0] == 0;
-              }
-            },
-            (request, status, at) -> answered.incrementAndGet());
+        loop.run(requests, requestsUpTo(10), (request, status, at) -> answered.incrementAndGet());
         assertThat(answered).as("run %d", run).hasValue(10);
       }
     }
@@ -132,23 +106,26 @@ class LoadLoopTest {
         List.of(LoadLoop.post(endpoint, "test", "[]".getBytes(StandardCharsets.UTF_8)));
     List<Integer> statuses = new ArrayList<>();
     try (LoadLoop loop = new LoadLoop(endpoint, 1)) {
-      int[] left = {1};
-      loop.run(
-          requests,
-          new LoadLoop.Source() {
-            @Override
-            public int next() {
-              return left[0] > 0 ? --left[0] : -1;
-            }
-
-            @Override
-            public boolean exhausted() {
-              return left[0] == 0;
-            }
-          },
-          (request, status, at) -> statuses.add(status));
+      loop.run(requests, requestsUpTo(1), (request, status, at) -> statuses.add(status));
     }
 
     assertThat(statuses).containsExactly(-1);
+  }
+
+  /** Requests 0 to {@code total} - 1, each once, as fast as the loop takes them. */
+  private static LoadLoop.Source requestsUpTo(int total) {
+    return new LoadLoop.Source() {
+      private int next;
+
+      @Override
+      public int next() {
+        return next < total ? next++ : -1;
+      }
+
+      @Override
+      public boolean exhausted() {
+        return next == total;
+      }
+    };
   }
 }
